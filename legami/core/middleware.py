@@ -1,0 +1,48 @@
+from django.conf import settings
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
+
+
+def _tile_origin() -> str:
+    url = settings.MAP_TILE_URL
+    scheme, _, rest = url.partition("://")
+    host = rest.split("/", 1)[0].replace("{s}.", "*.")
+    return f"{scheme}://{host}" if rest else ""
+
+
+class SecurityHeadersMiddleware:
+    """Content-Security-Policy without 'unsafe-inline', and no caching of personal pages.
+
+    Every script and style is a static file, so the policy can forbid inline code entirely;
+    a page that shows anything to a signed-in user is `no-store`, so shared caches and the
+    browser's back button never keep someone's data.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        tiles = _tile_origin()
+        self.csp = "; ".join(
+            [
+                "default-src 'self'",
+                "script-src 'self'",
+                "style-src 'self'",
+                f"img-src 'self' data: {tiles}".strip(),
+                "font-src 'self'",
+                "connect-src 'self'",
+                "object-src 'none'",
+                "base-uri 'none'",
+                "frame-ancestors 'none'",
+                "form-action 'self'",
+            ]
+        )
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Content-Security-Policy", self.csp)
+        response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(self)")
+        response.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)
+            response["Cache-Control"] = "no-store, private"
+            patch_vary_headers(response, ["Cookie"])
+        return response

@@ -1,0 +1,69 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditAction(models.TextChoices):
+    VIEW = "view", _("view")
+    LIST = "list", _("list")
+    EXPORT = "export", _("export")
+    CREATE = "create", _("create")
+    UPDATE = "update", _("update")
+    DELETE = "delete", _("delete")
+    ERASE = "erase", _("erase")
+    LOGIN = "login", _("sign-in")
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("The audit log is append-only")
+
+    def delete(self):
+        raise TypeError("The audit log is append-only")
+
+
+class AuditEvent(models.Model):
+    """One row of the append-only audit and access log (DESIGN.md, data protection).
+
+    Rows are never changed or deleted: the model refuses it and, below it, database
+    triggers (migration 0002) refuse it too, so a bug or a raw query cannot rewrite history.
+    """
+
+    at = models.DateTimeField(_("time (UTC)"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
+    )
+    # A snapshot: the log must still say who acted after the account changes or goes.
+    actor_label = models.CharField(_("who (as recorded)"), max_length=254, blank=True)
+    actor_role = models.CharField(_("role"), max_length=32, blank=True)
+    action = models.CharField(_("action"), max_length=16, choices=AuditAction.choices)
+    object_type = models.CharField(_("object type"), max_length=64, db_index=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True, db_index=True)
+    object_repr = models.CharField(_("object"), max_length=200, blank=True)
+    purpose = models.CharField(_("purpose"), max_length=200, blank=True)
+    changes = models.JSONField(_("changed fields"), default=dict, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit log")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id", "at"])]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_type}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("The audit log is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("The audit log is append-only")

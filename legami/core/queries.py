@@ -1,0 +1,40 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import AuditAction, AuditEvent
+from .policy import policy
+
+
+class AuditFilter(forms.Form):
+    actor = forms.CharField(label=_("Who (e-mail)"), required=False, max_length=254)
+    action = forms.ChoiceField(
+        label=_("Action"), required=False, choices=[("", _("any"))] + AuditAction.choices
+    )
+    object_type = forms.CharField(label=_("Object type"), required=False, max_length=64)
+    object_id = forms.CharField(label=_("Object id"), required=False, max_length=64)
+    since = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+def audit_events(user, filters: AuditFilter):
+    events = policy.scope(user, "view_audit_log", AuditEvent.objects.all())
+    if not filters.is_valid():
+        return events
+    data = filters.cleaned_data
+    if data["actor"]:
+        events = events.filter(actor_label__icontains=data["actor"])
+    if data["action"]:
+        events = events.filter(action=data["action"])
+    if data["object_type"]:
+        events = events.filter(object_type__icontains=data["object_type"])
+    if data["object_id"]:
+        events = events.filter(object_id=data["object_id"])
+    if data["since"]:
+        events = events.filter(at__date__gte=data["since"])
+    if data["until"]:
+        events = events.filter(at__date__lte=data["until"])
+    return events

@@ -1,0 +1,74 @@
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from . import queries
+from .permissions import permission_required
+from .policy import policy
+from .roles import effective_role
+from .views_helpers import paginate
+
+
+@require_GET
+def home(request):
+    return render(request, "core/home.html")
+
+
+@require_GET
+@login_required
+def dashboard(request):
+    return render(request, "core/dashboard.html", {"role": effective_role(request.user)})
+
+
+@require_GET
+def accessibility(request):
+    return render(request, "core/accessibility.html")
+
+
+@require_GET
+def privacy(request):
+    return render(request, "core/privacy.html")
+
+
+@require_GET
+@permission_required(policy, "view_audit_log")
+def audit_log(request):
+    filters = queries.AuditFilter(request.GET)
+    events = queries.audit_events(request.user, filters)
+    return render(
+        request,
+        "core/audit_log.html",
+        {"filters": filters, "page_obj": paginate(request, events, per_page=50)},
+    )
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """200 when the database answers, 503 otherwise (for load balancers and monitors)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # noqa: BLE001 - any database failure means "not healthy"
+        return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def error_404(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def error_403(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def error_400(request, exception=None):
+    return render(request, "400.html", status=400)
+
+
+def error_500(request):
+    return render(request, "500.html", status=500)

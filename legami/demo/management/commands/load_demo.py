@@ -1,0 +1,153 @@
+from allauth.mfa.totp.internal.auth import TOTP
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from legami.accounts.models import User
+from legami.core.roles import PERSONAL_DATA_ROLES, SUPERUSER
+from legami.demo import seed
+from legami.network import services as network
+from legami.network.models import Organisation, Programme
+from legami.territory import services as territory
+from legami.territory.models import Comune, District, Jurisdiction, Region
+
+
+class Command(BaseCommand):
+    help = "Load the demo data built from the seed documents (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--quiet-accounts", action="store_true")
+
+    def handle(self, *args, quiet_accounts=False, **options):
+        if not Comune.objects.exists():
+            call_command("load_comuni", stdout=self.stdout)
+        if User.objects.filter(email=seed.DEMO_USERS[-1][0]).exists():
+            self.stdout.write("Demo data already loaded.")
+        else:
+            with transaction.atomic():
+                self._load()
+            self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+        if not quiet_accounts:
+            self._print_accounts()
+
+    def _load(self):
+        admin = User.objects.create_superuser(
+            seed.DEMO_USERS[-1][0], seed.DEMO_PASSWORD, first_name="Admin", is_demo=True
+        )
+        orgs = {}
+        for name, sector, code, description in seed.ORGANISATIONS:
+            orgs[name] = network.organisation_create(
+                by=admin,
+                name=name,
+                sector=sector,
+                comune=Comune.objects.get(istat_code=code),
+                description=description,
+            )
+        districts = {}
+        for name, kind, codes, description in seed.DISTRICTS:
+            districts[name] = territory.district_create(
+                by=admin,
+                name=name,
+                kind=kind,
+                comuni=Comune.objects.filter(istat_code__in=codes),
+                description=description,
+            )
+        programmes = {}
+        for name, lead, start, end, description, comuni in seed.PROGRAMMES:
+            if isinstance(comuni, str):
+                comuni = Comune.objects.filter(province__code=comuni.split(":")[1])
+            else:
+                comuni = Comune.objects.filter(istat_code__in=comuni)
+            programmes[name] = network.programme_create(
+                by=admin,
+                name=name,
+                lead_partner=orgs[lead] if lead else None,
+                start_date=start,
+                end_date=end,
+                description=description,
+                comuni=comuni,
+            )
+        for programme, partners in seed.PARTNERS.items():
+            for partner in partners:
+                network.partner_add(
+                    by=admin, programme=programmes[programme], organisation=orgs[partner]
+                )
+        for programme, funder, amount, description in seed.FUNDINGS:
+            network.funding_add(
+                by=admin,
+                programme=programmes[programme],
+                funder=orgs[funder],
+                amount=amount,
+                description=description,
+            )
+        for source, kind, target, start, description in seed.RELATIONSHIPS:
+            network.relationship_create(
+                by=admin,
+                source=orgs[source],
+                target=orgs[target],
+                kind=kind,
+                start_date=start,
+                description=description,
+            )
+        for programme, name, kind, description, members, meetings in seed.BODIES:
+            body = network.body_create(
+                by=admin,
+                programme=programmes[programme],
+                name=name,
+                kind=kind,
+                description=description,
+            )
+            for member in members:
+                network.body_member_add(by=admin, body=body, organisation=orgs[member])
+            for day, code, agenda in meetings:
+                network.meeting_add(
+                    by=admin,
+                    body=body,
+                    date=day,
+                    comune=Comune.objects.get(istat_code=code),
+                    agenda=agenda,
+                )
+        for email, role, first, last, organisation, title in seed.DEMO_USERS:
+            user = (
+                admin
+                if role == SUPERUSER
+                else User.objects.create_user(
+                    email,
+                    seed.DEMO_PASSWORD,
+                    role=role,
+                    first_name=first,
+                    last_name=last,
+                    is_demo=True,
+                )
+            )
+            if organisation:
+                person = network.person_create(
+                    by=admin,
+                    organisation=orgs[organisation],
+                    role_title=title,
+                    first_name=first,
+                    last_name=last,
+                    email=email,
+                    is_demo=True,
+                )
+                person.user = user
+                person.save(update_fields=["user"])
+            if role in PERSONAL_DATA_ROLES:
+                TOTP.activate(user, seed.DEMO_TOTP_SECRET)
+        admin_user = User.objects.get(email="territorio@demo.legami.example")
+        Jurisdiction.objects.create(user=admin_user, region=Region.objects.get(code="09"))
+        Jurisdiction.objects.create(
+            user=admin_user, district=District.objects.get(name=seed.DISTRICTS[0][0])
+        )
+        assert Organisation.objects.count() == len(seed.ORGANISATIONS)
+        assert Programme.objects.count() == len(seed.PROGRAMMES)
+
+    def _print_accounts(self):
+        self.stdout.write(f"\nDemo accounts (password: {seed.DEMO_PASSWORD}):")
+        for email, role, *_ in seed.DEMO_USERS:
+            self.stdout.write(f"  {role:<16} {email}")
+        self.stdout.write(
+            "Staff roles sign in with a second factor: the demo TOTP secret is "
+            f"{seed.DEMO_TOTP_SECRET} (add it to an authenticator app), or run "
+            "`make totp` for the current code.\n"
+        )

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Copies the front-end libraries pinned in package.json + package-lock.json into
+# legami/core/static/vendor. The result is committed, so running Legami needs no Node;
+# this script only reproduces it: `npm ci && bash scripts/vendor.sh`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+src=node_modules
+dst=legami/core/static/vendor
+bi=$src/bootstrap-italia/dist
+rm -rf "$dst"
+mkdir -p "$dst/bootstrap-italia/css" "$dst/bootstrap-italia/js" "$dst/bootstrap-italia/svg" "$dst/htmx"
+cp "$bi/css/bootstrap-italia.min.css" "$dst/bootstrap-italia/css/"
+cp "$bi/js/bootstrap-italia.bundle.min.js" "$dst/bootstrap-italia/js/"
+cp "$bi/svg/sprites.svg" "$dst/bootstrap-italia/svg/"
+# Only woff2: every browser Legami supports reads it, and the other formats triple the size.
+for family in Titillium_Web Roboto_Mono Lora; do
+  mkdir -p "$dst/bootstrap-italia/fonts/$family"
+  cp "$bi/fonts/$family"/*.woff2 "$dst/bootstrap-italia/fonts/$family/"
+  cp "$bi/fonts/$family"/OFL.txt "$dst/bootstrap-italia/fonts/$family/" 2>/dev/null || true
+done
+cp "$src/bootstrap-italia/LICENSE" "$dst/bootstrap-italia/LICENSE" 2>/dev/null || true
+cp "$src/htmx.org/dist/htmx.min.js" "$dst/htmx/"
+cp "$src/htmx.org/LICENSE" "$dst/htmx/LICENSE"
+echo "vendored into $dst"
