@@ -13,9 +13,7 @@ def _resolve_one(text: str) -> Comune:
         )
     if len(matches) > 1:
         raise forms.ValidationError(
-            _(
-                "More than one comune is called “%(text)s”: add the province, e.g. %(example)s."
-            ),
+            _("More than one comune is called “%(text)s”: add the province, e.g. %(example)s."),
             params={"text": text, "example": str(matches[0])},
         )
     return matches[0]

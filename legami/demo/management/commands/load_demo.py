@@ -32,7 +32,11 @@ class Command(BaseCommand):
 
     def _load(self):
         admin = User.objects.create_superuser(
-            seed.DEMO_USERS[-1][0], seed.DEMO_PASSWORD, first_name="Admin", is_demo=True
+            seed.DEMO_USERS[-1][0],
+            seed.DEMO_PASSWORD,
+            first_name="Admin",
+            last_name="(demo)",
+            is_demo=True,
         )
         orgs = {}
         for name, sector, code, description in seed.ORGANISATIONS:

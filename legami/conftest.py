@@ -1,0 +1,159 @@
+"""Shared fixtures: a small territory, one persona per role, and the demo world."""
+
+import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.core.cache import cache
+
+from legami.accounts.models import User
+from legami.core import roles
+from legami.network import services as network
+from legami.network.models import Membership, Person
+from legami.territory.models import Comune, District, Jurisdiction, Province, Region
+
+PASSWORD = "una-password-lunga-2026"  # noqa: S105 - test accounts only
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def geography(db):
+    toscana = Region.objects.create(code="09", name="Toscana")
+    emilia = Region.objects.create(code="08", name="Emilia-Romagna")
+    grosseto = Province.objects.create(
+        code="053", name="Grosseto", abbreviation="GR", region=toscana
+    )
+    bologna = Province.objects.create(code="037", name="Bologna", abbreviation="BO", region=emilia)
+    comuni = {
+        "arcidosso": Comune.objects.create(
+            istat_code="053001",
+            name="Arcidosso",
+            province=grosseto,
+            latitude="42.87130",
+            longitude="11.54100",
+            inner_area_class="E",
+        ),
+        "massa": Comune.objects.create(
+            istat_code="053015", name="Massa Marittima", province=grosseto
+        ),
+        "casalecchio": Comune.objects.create(
+            istat_code="037011", name="Casalecchio di Reno", province=bologna
+        ),
+        "zola": Comune.objects.create(istat_code="037060", name="Zola Predosa", province=bologna),
+    }
+    return {
+        "toscana": toscana,
+        "emilia": emilia,
+        "grosseto": grosseto,
+        "bologna": bologna,
+        **comuni,
+    }
+
+
+def make_user(role: str, email: str | None = None, mfa: bool = True) -> User:
+    email = email or f"{role}@test.legami.example"
+    if role == roles.SUPERUSER:
+        user = User.objects.create_superuser(email, PASSWORD)
+    else:
+        user = User.objects.create_user(email, PASSWORD, role=role)
+    if mfa and role in roles.PERSONAL_DATA_ROLES:
+        TOTP.activate(user, generate_totp_secret())
+    return user
+
+
+@pytest.fixture
+def personas(db):
+    return {role: make_user(role) for role in roles.ALL_ROLES}
+
+
+@pytest.fixture
+def world(geography, personas):
+    """A district, organisations, a programme with a body, and people, with the territory
+    administrator working on Tuscany and the provider a member of one association."""
+    su = personas[roles.SUPERUSER]
+    ta = personas[roles.TERRITORY_ADMIN]
+    Jurisdiction.objects.create(user=ta, region=geography["toscana"])
+    district = District.objects.create(name="Amiata", kind="social")
+    district.comuni.set([geography["arcidosso"]])
+    outside_district = District.objects.create(name="Casalecchio", kind="social")
+    outside_district.comuni.set([geography["casalecchio"], geography["zola"]])
+    comune = network.organisation_create(
+        by=su,
+        name="Comune di Arcidosso",
+        sector="public_administration",
+        comune=geography["arcidosso"],
+    )
+    association = network.organisation_create(
+        by=su,
+        name="Associazione Amiata Cammina",
+        sector="third_sector",
+        comune=geography["arcidosso"],
+        runts_number="12345",
+    )
+    outside = network.organisation_create(
+        by=su,
+        name="Comune di Casalecchio di Reno",
+        sector="public_administration",
+        comune=geography["casalecchio"],
+    )
+    programme = network.programme_create(
+        by=su,
+        name="Comunità resilienti",
+        lead_partner=comune,
+        start_date="2025-09-25",
+        comuni=[geography["arcidosso"]],
+    )
+    body = network.body_create(
+        by=su, programme=programme, name="Cabina di regia", kind="steering_core"
+    )
+    person = network.person_create(
+        by=su,
+        organisation=association,
+        role_title="Presidente",
+        first_name="Demo",
+        last_name="Persona",
+        email="persona@test.legami.example",
+    )
+    provider_person = Person.objects.create(
+        first_name="Pro", last_name="Vider", user=personas[roles.PROVIDER]
+    )
+    Membership.objects.create(
+        person=provider_person, organisation=association, role_title="Volontario"
+    )
+    outside_person = network.person_create(
+        by=su,
+        organisation=outside,
+        role_title="Referente",
+        first_name="Fuori",
+        last_name="Ambito",
+    )
+    return {
+        "district": district,
+        "outside_district": outside_district,
+        "comune_org": comune,
+        "association": association,
+        "outside_org": outside,
+        "programme": programme,
+        "body": body,
+        "person": person,
+        "outside_person": outside_person,
+        **geography,
+    }
+
+
+@pytest.fixture
+def client_for(client, personas):
+    """A test client signed in as the persona of `role` (None: anonymous)."""
+    from django.test import Client
+
+    def make(role):
+        c = Client()
+        if role is not None:
+            c.force_login(personas[role])
+        return c
+
+    return make
