@@ -109,7 +109,7 @@ DISTRICTS = [
     ),
 ]
 
-# name, lead, start, end, description, comuni (ISTAT codes or "province:XXX")
+# name, lead, start, end, description, comuni (ISTAT codes, or "province:<ISTAT province code>")
 PROGRAMMES = [
     (
         "Wel(l)FARE legami",
