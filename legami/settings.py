@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "legami.accounts",
     "legami.territory",
     "legami.network",
+    "legami.directory",
     "legami.demo",
     # Django and the ecosystem.
     "django.contrib.admin",
@@ -100,6 +101,8 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------------------
+# Lets several test runs share one checkout without sharing a test database.
+TEST_DB_SUFFIX = os.environ.get("LEGAMI_TEST_DB_SUFFIX", "")
 DEFAULT_SQLITE = f"sqlite:///{VAR_DIR / 'legami.sqlite3'}"
 DATABASES = {
     "default": dj_database_url.parse(
@@ -117,7 +120,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test{TEST_DB_SUFFIX}.sqlite3")}
+else:
+    DATABASES["default"]["TEST"] = {"NAME": f"test_legami{TEST_DB_SUFFIX}"}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
