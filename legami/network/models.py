@@ -50,6 +50,11 @@ class Organisation(models.Model):
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     website = models.URLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
+    # Open Referral interchange: the id an organisation came with from an HSDS file (exports use
+    # it, or a stable id derived from the primary key), and what HSDS held that Legami does not
+    # model, kept to be written back.
+    hsds_id = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    extra = models.JSONField(default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
