@@ -141,7 +141,73 @@ def world(geography, personas):
         "body": body,
         "person": person,
         "outside_person": outside_person,
+        **_offer(su, association, outside, geography),
         **geography,
+    }
+
+
+def _offer(su, association, outside, geography):
+    """A published activity of the provider's association in Arcidosso, and one of an
+    organisation outside the territory administrator's region."""
+    from datetime import date, time
+
+    from legami.directory import services as directory
+    from legami.directory.models import TaxonomyTerm
+
+    terms = {
+        t.code: t
+        for t in TaxonomyTerm.objects.filter(code__in=["camminate-natura", "solitudine", "anziani"])
+    }
+    place = directory.place_create(
+        by=su,
+        organisation=association,
+        name="Castello",
+        comune=geography["arcidosso"],
+        latitude=42.8721,
+        longitude=11.5388,
+        wheelchair_access=True,
+    )
+    activity = directory.activity_create(
+        by=su,
+        organisation=association,
+        place=place,
+        name="Camminata nei castagneti",
+        description="Passeggiata nella natura tra i castagneti.",
+        terms=terms.values(),
+        capacity=12,
+    )
+    schedule = directory.schedule_add(
+        by=su,
+        activity=activity,
+        freq="WEEKLY",
+        byday="TU",
+        opens_at=time(9, 30),
+        closes_at=time(11),
+        valid_from=date(2025, 9, 2),
+    )
+    cost_option = directory.cost_option_add(by=su, activity=activity, label="Tessera", amount=5)
+    directory.activity_set_status(by=su, activity=activity, status="published")
+    outside_place = directory.place_create(
+        by=su,
+        organisation=outside,
+        name="Casa della Salute",
+        comune=geography["casalecchio"],
+    )
+    outside_activity = directory.activity_create(
+        by=su,
+        organisation=outside,
+        place=outside_place,
+        name="Gruppo di cammino",
+        description="Camminata di un'ora.",
+    )
+    return {
+        "place": place,
+        "activity": activity,
+        "schedule": schedule,
+        "cost_option": cost_option,
+        "term": terms["solitudine"],
+        "outside_place": outside_place,
+        "outside_activity": outside_activity,
     }
 
 

@@ -3,6 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from legami.core import views as core_views
+from legami.directory.urls import api_urlpatterns as directory_api
 from legami.network.urls import api_urlpatterns as network_api
 from legami.territory.urls import api_urlpatterns as territory_api
 
@@ -12,12 +13,14 @@ admin.site.site_title = "Legami"
 api_v1 = [
     path("territory/", include(territory_api)),
     path("network/", include(network_api)),
+    path("directory/", include(directory_api)),
 ]
 
 urlpatterns = [
     path("", include("legami.core.urls")),
     path("territorio/", include("legami.territory.urls")),
     path("rete/", include("legami.network.urls")),
+    path("attivita/", include("legami.directory.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

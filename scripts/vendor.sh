@@ -21,4 +21,11 @@ done
 cp "$src/bootstrap-italia/LICENSE" "$dst/bootstrap-italia/LICENSE" 2>/dev/null || true
 cp "$src/htmx.org/dist/htmx.min.js" "$dst/htmx/"
 cp "$src/htmx.org/LICENSE" "$dst/htmx/LICENSE"
+mkdir -p "$dst/leaflet/images" "$dst/leaflet.markercluster"
+cp "$src/leaflet/dist/leaflet.js" "$src/leaflet/dist/leaflet.css" "$src/leaflet/LICENSE" "$dst/leaflet/"
+cp "$src/leaflet/dist/images/"*.png "$dst/leaflet/images/"
+mc=$src/leaflet.markercluster
+cp "$mc/dist/leaflet.markercluster.js" "$mc/dist/MarkerCluster.css" "$mc/dist/MarkerCluster.Default.css" \
+  "$mc/MIT-LICENCE.txt" "$dst/leaflet.markercluster/" 2>/dev/null \
+  || cp "$mc/dist/leaflet.markercluster.js" "$mc/dist/MarkerCluster.css" "$mc/dist/MarkerCluster.Default.css" "$dst/leaflet.markercluster/"
 echo "vendored into $dst"

@@ -418,6 +418,10 @@ def schedule_add(*, by, activity: Activity, **fields) -> Schedule:
         p.strip().upper() for p in (data.get("byday") or "").split(",") if p.strip()
     )
     data.setdefault("interval", 1)
+    weekly = data.get("freq", Frequency.WEEKLY) == Frequency.WEEKLY
+    if weekly and not data["byday"] and not data.get("bymonthday") and data.get("valid_from"):
+        # Spelled out so that searching by weekday finds it.
+        data["byday"] = recurrence.DAY_CODES[data["valid_from"].weekday()]
     check_schedule(data)
     schedule = Schedule(activity=activity, extra=fields.get("extra") or {}, **data)
     schedule.full_clean()

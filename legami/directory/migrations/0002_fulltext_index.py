@@ -1,4 +1,5 @@
-"""On PostgreSQL, an Italian full-text index over the words of each activity; SQLite searches
+"""On PostgreSQL, an Italian full-text index over the words of each activity, written as
+Django's SearchVector writes it so that searches use it; SQLite searches
 the stored stems instead (see queries.search_activities)."""
 
 from django.db import migrations
@@ -10,7 +11,7 @@ def create_index(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(
             f"CREATE INDEX IF NOT EXISTS {INDEX} ON directory_activity "
-            "USING GIN (to_tsvector('italian', search_text))"
+            "USING GIN (to_tsvector('italian'::regconfig, COALESCE(search_text, '')))"
         )
 
 

@@ -1,3 +1,6 @@
+from datetime import time
+from decimal import Decimal
+
 from allauth.mfa.totp.internal.auth import TOTP
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -5,7 +8,9 @@ from django.db import transaction
 
 from legami.accounts.models import User
 from legami.core.roles import PERSONAL_DATA_ROLES, SUPERUSER
-from legami.demo import seed
+from legami.demo import seed, seed_directory
+from legami.directory import services as directory
+from legami.directory.models import Activity, TaxonomyTerm
 from legami.network import services as network
 from legami.network.models import Organisation, Programme
 from legami.territory import services as territory
@@ -27,8 +32,77 @@ class Command(BaseCommand):
             with transaction.atomic():
                 self._load()
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+        if not Activity.objects.filter(extra__demo=True).exists():
+            with transaction.atomic():
+                self._load_directory()
+            self.stdout.write(self.style.SUCCESS("Demo activities loaded."))
         if not quiet_accounts:
             self._print_accounts()
+
+    def _load_directory(self):
+        admin = User.objects.get(email=seed.DEMO_USERS[-1][0])
+        places = {}
+        for org, name, address, code, (lat, lon), wheel, hearing, sight in seed_directory.PLACES:
+            places[name] = directory.place_create(
+                by=admin,
+                organisation=Organisation.objects.get(name=org),
+                name=name,
+                address=address,
+                comune=Comune.objects.get(istat_code=code),
+                latitude=lat,
+                longitude=lon,
+                wheelchair_access=wheel,
+                hearing_access=hearing,
+                sight_access=sight,
+                extra={"demo": True},
+            )
+        terms = {
+            (t.taxonomy.code, t.code): t for t in TaxonomyTerm.objects.select_related("taxonomy")
+        }
+        for row in seed_directory.ACTIVITIES:
+            place_name, name, description, codes, low, high, languages, capacity = row[:8]
+            cost, (freq, byday, opens, closes, start, end), status, verified = row[8:]
+            place = places[place_name]
+            chosen = {
+                terms[(taxonomy, code)]
+                for code in codes
+                for taxonomy in ("domain", "need", "target_group")
+                if (taxonomy, code) in terms
+            }
+            activity = directory.activity_create(
+                by=admin,
+                organisation=place.organisation,
+                place=place,
+                name=name,
+                description=description + seed_directory.DEMO_NOTE,
+                terms=chosen,
+                min_age=low,
+                max_age=high,
+                languages=languages,
+                capacity=capacity,
+                how_to_join="Telefonare o scrivere al referente; per chi arriva con una "
+                "prescrizione sociale, il facilitatore prende contatto.",
+                contact_name="Referente (demo)",
+                email="attivita@demo.legami.example",
+                last_verified_on=verified,
+                extra={"demo": True},
+            )
+            directory.schedule_add(
+                by=admin,
+                activity=activity,
+                freq=freq,
+                byday=byday,
+                opens_at=time.fromisoformat(opens),
+                closes_at=time.fromisoformat(closes),
+                valid_from=start,
+                valid_to=end,
+            )
+            if cost:
+                directory.cost_option_add(
+                    by=admin, activity=activity, label=cost[0], amount=Decimal(cost[1])
+                )
+            if status != "draft":
+                directory.activity_set_status(by=admin, activity=activity, status=status)
 
     def _load(self):
         admin = User.objects.create_superuser(
