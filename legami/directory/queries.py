@@ -27,8 +27,10 @@ from . import text
 from .models import Activity, ActivityStatus, Place, Schedule, Taxonomy, TaxonomyTerm
 from .scopes import activities_editable, activities_in_territory, places_editable
 
-KM_PER_DEGREE_LATITUDE = 110.57
-KM_PER_DEGREE_LONGITUDE_AT_EQUATOR = 111.32
+# On the sphere of mean Earth radius (6371.0088 km), one degree is 111.195 km of latitude,
+# and as much of longitude times the cosine of the latitude.
+KM_PER_DEGREE_LATITUDE = 2 * math.pi * 6371.0088 / 360
+KM_PER_DEGREE_LONGITUDE_AT_EQUATOR = KM_PER_DEGREE_LATITUDE
 TIME_BANDS = {
     "morning": (time(0, 0), time(11, 59, 59)),
     "afternoon": (time(12, 0), time(17, 59, 59)),

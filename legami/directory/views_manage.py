@@ -192,7 +192,7 @@ def activity_status(request, pk):
 @permission_required(policy, "manage_listings")
 def activity_verify(request, pk):
     activity = _managed(request, pk)
-    form = ConfirmForm(request.POST or None)
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
     if submit_form(
         request, form, lambda data: services.activity_verify(by=request.user, activity=activity)
     ):
@@ -243,7 +243,7 @@ def _managed_schedule(request, pk) -> Schedule:
 def schedule_remove(request, pk):
     schedule = _managed_schedule(request, pk)
     activity = schedule.activity
-    form = ConfirmForm(request.POST or None)
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
     if submit_form(
         request,
         form,
@@ -300,7 +300,7 @@ def cost_remove(request, pk):
     )
     option = _one(options, pk)
     activity = option.activity
-    form = ConfirmForm(request.POST or None)
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
     if submit_form(
         request,
         form,
