@@ -111,6 +111,17 @@ MATRIX = {
     "api:api-place-detail": EVERYONE,
     "api:api-term-list": EVERYONE,
     "api:api-term-detail": EVERYONE,
+    "hsds:root": EVERYONE,
+    "hsds:service-list": EVERYONE,
+    "hsds:service-detail": EVERYONE,
+    "hsds:organization-list": EVERYONE,
+    "hsds:organization-detail": EVERYONE,
+    "hsds:service_at_location-list": EVERYONE,
+    "hsds:service_at_location-detail": EVERYONE,
+    "hsds:taxonomy-list": EVERYONE,
+    "hsds:taxonomy-detail": EVERYONE,
+    "hsds:taxonomy_term-list": EVERYONE,
+    "hsds:taxonomy_term-detail": EVERYONE,
     "api-schema": EVERYONE,
     "api-docs": EVERYONE,
 }
@@ -190,8 +201,24 @@ def _kwargs(name, world):
         "api:api-relationship-detail": {"pk": _relationship(w).pk},
         "api:api-programme-detail": {"pk": w["programme"].pk},
         "api:api-person-detail": {"pk": w["person"].pk},
+        **_hsds_kwargs(w),
     }
     return by_name.get(name, {})
+
+
+def _hsds_kwargs(world):
+    """HSDS ids of the world's published activity, its organisation, place link and term."""
+    from legami.directory.hsds.mapping import organisation_hsds_id, synth_sal
+
+    activity, term = world["activity"], world["term"]
+    link = synth_sal(str(activity.hsds_id), str(activity.place.hsds_id))
+    return {
+        "hsds:service-detail": {"id": activity.hsds_id},
+        "hsds:organization-detail": {"id": organisation_hsds_id(activity.organisation)},
+        "hsds:service_at_location-detail": {"id": link["id"]},
+        "hsds:taxonomy-detail": {"id": term.taxonomy.hsds_id},
+        "hsds:taxonomy_term-detail": {"id": term.hsds_id},
+    }
 
 
 def _relationship(world):

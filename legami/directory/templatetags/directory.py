@@ -8,10 +8,16 @@ register = template.Library()
 
 @register.filter
 def weekdays(byday: str) -> str:
-    """"TU,1SA,-1FR" read aloud: "Tuesday, first Saturday, last Friday"."""
+    """ "TU,1SA,-1FR" read aloud: "Tuesday, first Saturday, last Friday"."""
     names = dict(WEEKDAY_CHOICES)
-    positions = {"1": _("first"), "2": _("second"), "3": _("third"), "4": _("fourth"),
-                 "5": _("fifth"), "-1": _("last")}
+    positions = {
+        "1": _("first"),
+        "2": _("second"),
+        "3": _("third"),
+        "4": _("fourth"),
+        "5": _("fifth"),
+        "-1": _("last"),
+    }
     parts = []
     for code in filter(None, (byday or "").split(",")):
         day = str(names.get(code[-2:], code))

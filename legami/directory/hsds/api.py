@@ -1,0 +1,353 @@
+"""The public read-only Open Referral HSDS 3.x API (/api/hsds/): services, organisations,
+service_at_locations, taxonomies and taxonomy terms, paginated the HSDS way. Only published
+activities are shown. Documents come from the exporter, so the API and the files agree."""
+
+import math
+
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_serializer,
+    extend_schema_view,
+)
+from rest_framework import serializers, viewsets
+from rest_framework.pagination import BasePagination
+from rest_framework.response import Response
+
+from legami.core.permissions import PolicyPermission
+from legami.network.models import Organisation
+
+from .. import text
+from ..models import Activity, ActivityStatus, Place, Taxonomy, TaxonomyTerm
+from ..permissions import policy
+from . import exporter
+from . import mapping as m
+
+DEFAULT_PER_PAGE = 50
+MAX_PER_PAGE = 200
+
+
+def _positive(request, name: str, default: int) -> int:
+    raw = request.query_params.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise serializers.ValidationError({name: ["Must be a whole number from 1."]})
+    return value
+
+
+class HSDSPagination(BasePagination):
+    """The HSDS page: total_items, total_pages, page_number, size (items on this page),
+    first_page, last_page, empty and contents; query parameters page and per_page."""
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.per_page = min(_positive(request, "per_page", DEFAULT_PER_PAGE), MAX_PER_PAGE)
+        self.page_number = _positive(request, "page", 1)
+        self.total_items = queryset.count()
+        start = (self.page_number - 1) * self.per_page
+        return list(queryset[start : start + self.per_page])
+
+    def get_paginated_response(self, data):
+        total_pages = math.ceil(self.total_items / self.per_page)
+        return Response(
+            {
+                "total_items": self.total_items,
+                "total_pages": total_pages,
+                "page_number": self.page_number,
+                "size": len(data),
+                "first_page": self.page_number == 1,
+                "last_page": self.page_number >= total_pages,
+                "empty": not data,
+                "contents": data,
+            }
+        )
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {
+                "name": name,
+                "in": "query",
+                "required": False,
+                "description": description,
+                "schema": {"type": "integer", "minimum": 1},
+            }
+            for name, description in (
+                ("page", "Page number, from 1."),
+                ("per_page", f"Results per page, at most {MAX_PER_PAGE}."),
+            )
+        ]
+
+
+@extend_schema_serializer(many=False)
+class PageSerializer(serializers.Serializer):
+    """Documentation only: the shape of an HSDS page."""
+
+    total_items = serializers.IntegerField()
+    total_pages = serializers.IntegerField()
+    page_number = serializers.IntegerField()
+    size = serializers.IntegerField()
+    first_page = serializers.BooleanField()
+    last_page = serializers.BooleanField()
+    empty = serializers.BooleanField()
+    contents = serializers.ListField(child=serializers.DictField())
+
+
+ID = OpenApiParameter("id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="HSDS id")
+
+
+def _uuid_param(request, name: str) -> str | None:
+    raw = request.query_params.get(name)
+    if not raw:
+        return None
+    ident = m.as_uuid(raw)
+    if ident is None:
+        raise serializers.ValidationError({name: ["Not a UUID."]})
+    return ident
+
+
+def _boolean(request, name: str) -> bool:
+    return request.query_params.get(name, "").lower() in {"1", "true", "yes"}
+
+
+def _query(name: str, description: str, kind=OpenApiTypes.STR) -> OpenApiParameter:
+    return OpenApiParameter(name, kind, OpenApiParameter.QUERY, description=description)
+
+
+def _documented(resource: str, filters=()):
+    return extend_schema_view(
+        list=extend_schema(
+            tags=["hsds"],
+            summary=f"List {resource}",
+            parameters=list(filters),
+            responses=PageSerializer,
+        ),
+        retrieve=extend_schema(
+            tags=["hsds"],
+            summary=f"One of the {resource}",
+            parameters=[ID],
+            responses=OpenApiTypes.OBJECT,
+        ),
+    )
+
+
+class HSDSViewSet(viewsets.GenericViewSet):
+    """List and retrieve for everyone, as the directory's "view" action says."""
+
+    permission_classes = [PolicyPermission]
+    policy = policy
+    policy_actions = {"list": "view", "retrieve": "view"}
+    pagination_class = HSDSPagination
+    filter_backends: list = []
+    lookup_field = "id"
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.filter_list(self.list_queryset()))
+        return self.get_paginated_response(self.list_documents(page))
+
+    def retrieve(self, request, *args, id=None, **kwargs):  # noqa: A002 - HSDS names it id
+        document = self.detail_document(str(id))
+        if document is None:
+            raise Http404
+        return Response(document)
+
+    def filter_list(self, queryset):
+        return queryset
+
+
+def published_activities():
+    return Activity.objects.filter(status=ActivityStatus.PUBLISHED)
+
+
+def find_organisation(ident: str) -> Organisation | None:
+    found = Organisation.objects.filter(hsds_id=ident).first()
+    if found is None:
+        # An organisation without an HSDS id is known by a stable id made from its pk.
+        for pk in Organisation.objects.filter(hsds_id__isnull=True).values_list("pk", flat=True):
+            if m.stable_id("organization", pk) == ident:
+                return Organisation.objects.get(pk=pk)
+    return found
+
+
+@_documented(
+    "services",
+    [
+        _query("search", "Words to look for."),
+        _query("organization_id", "Services of this organisation.", OpenApiTypes.UUID),
+        _query("taxonomy_term_id", "Services with this term.", OpenApiTypes.UUID),
+        _query("taxonomy_id", "Services with a term of this taxonomy.", OpenApiTypes.UUID),
+        _query("full", "Fully nested services.", OpenApiTypes.BOOL),
+    ],
+)
+class ServiceViewSet(HSDSViewSet):
+    """Published activities as HSDS services: one-to-one fields in lists, fully nested alone."""
+
+    def list_queryset(self):
+        activities = published_activities().select_related("organisation").order_by("name", "pk")
+        if _boolean(self.request, "full"):
+            activities = exporter.activities_queryset(activities)
+        return activities
+
+    def filter_list(self, activities):
+        params = self.request.query_params
+        ident = _uuid_param(self.request, "organization_id")
+        if ident:
+            activities = activities.filter(organisation=find_organisation(ident))
+        for name, lookup in (
+            ("taxonomy_term_id", "terms__hsds_id"),
+            ("taxonomy_id", "terms__taxonomy__hsds_id"),
+        ):
+            ident = _uuid_param(self.request, name)
+            if ident:
+                activities = activities.filter(pk__in=Activity.objects.filter(**{lookup: ident}))
+        for word in text.words(params.get("search", "")):
+            activities = activities.filter(search_text__contains=word)
+        return activities
+
+    def list_documents(self, activities):
+        if _boolean(self.request, "full"):
+            places = exporter.other_places(activities)
+            return [exporter.service_doc(a, places=places) for a in activities]
+        return [exporter.service_doc(a, full=False) for a in activities]
+
+    def detail_document(self, ident):
+        activities = exporter.activities_queryset(published_activities().filter(hsds_id=ident))
+        activity = activities.first()
+        return exporter.service_doc(activity) if activity else None
+
+
+@_documented("organizations", [_query("full_service", "Full services.", OpenApiTypes.BOOL)])
+class OrganizationViewSet(HSDSViewSet):
+    """Organisations; one alone carries its locations and its published services."""
+
+    def list_queryset(self):
+        return Organisation.objects.order_by("name", "pk")
+
+    def list_documents(self, organisations):
+        return [exporter._one_to_one(exporter.organization_doc(o)) for o in organisations]
+
+    def detail_document(self, ident):
+        organisation = find_organisation(ident)
+        if organisation is None:
+            return None
+        places = exporter.places_queryset(Place.objects.filter(organisation=organisation))
+        activities = published_activities().filter(organisation=organisation)
+        if _boolean(self.request, "full_service"):
+            activities = list(exporter.activities_queryset(activities))
+            services = [
+                exporter.service_doc(a, places=exporter.other_places(activities))
+                for a in activities
+            ]
+        else:
+            services = [
+                exporter.service_doc(a, full=False)
+                for a in activities.select_related("organisation")
+            ]
+        for service in services:
+            service.pop("organization", None)
+        return exporter.organization_doc(organisation, locations=places, services=services)
+
+
+@_documented("service_at_locations")
+class ServiceAtLocationViewSet(HSDSViewSet):
+    """One service_at_location per published activity at its place; a detail request also
+    finds the other locations an HSDS import kept for an activity."""
+
+    def list_queryset(self):
+        activities = published_activities().filter(place__isnull=False)
+        return activities.select_related(
+            "organisation", "place__organisation", "place__comune__province"
+        ).order_by("name", "pk")
+
+    def list_documents(self, activities):
+        return [
+            exporter.sal_doc(a, exporter.sal_links(a)[0], full=False, places={}) for a in activities
+        ]
+
+    def detail_document(self, ident):
+        candidates = published_activities().filter(extra__icontains=ident)
+        for activity in exporter.activities_queryset(candidates):
+            for link in exporter.sal_links(activity):
+                if link.get("id") == ident:
+                    return exporter.sal_doc(activity, link)
+        # Made-up ids of activities at their place: uuid5 of the activity and the place.
+        pairs = published_activities().filter(place__isnull=False)
+        for pk, activity_id, place_id in pairs.values_list("pk", "hsds_id", "place__hsds_id"):
+            link = m.synth_sal(str(activity_id), str(place_id))
+            if link["id"] == ident:
+                activity = exporter.activities_queryset(Activity.objects.filter(pk=pk)).get()
+                return exporter.sal_doc(activity, link)
+        return None
+
+
+@_documented("taxonomies")
+class TaxonomyViewSet(HSDSViewSet):
+    """The vocabularies that classify services."""
+
+    def list_queryset(self):
+        return Taxonomy.objects.order_by("code")
+
+    def list_documents(self, taxonomies):
+        return [exporter.taxonomy_doc(t) for t in taxonomies]
+
+    def detail_document(self, ident):
+        taxonomy = Taxonomy.objects.filter(hsds_id=ident).first()
+        return exporter.taxonomy_doc(taxonomy) if taxonomy else None
+
+
+@_documented(
+    "taxonomy_terms",
+    [
+        _query("taxonomy_id", "Terms of this taxonomy.", OpenApiTypes.UUID),
+        _query("parent_id", "Terms under this term.", OpenApiTypes.UUID),
+        _query("top_only", "Only terms without a parent.", OpenApiTypes.BOOL),
+    ],
+)
+class TaxonomyTermViewSet(HSDSViewSet):
+    """The terms of the vocabularies, with their taxonomy."""
+
+    def list_queryset(self):
+        return TaxonomyTerm.objects.select_related("taxonomy", "parent")
+
+    def filter_list(self, terms):
+        for name, lookup in (
+            ("taxonomy_id", "taxonomy__hsds_id"),
+            ("parent_id", "parent__hsds_id"),
+        ):
+            ident = _uuid_param(self.request, name)
+            if ident:
+                terms = terms.filter(**{lookup: ident})
+        if _boolean(self.request, "top_only"):
+            terms = terms.filter(parent__isnull=True)
+        return terms
+
+    def list_documents(self, terms):
+        return [exporter.term_doc(t) for t in terms]
+
+    def detail_document(self, ident):
+        term = self.list_queryset().filter(hsds_id=ident).first()
+        return exporter.term_doc(term) if term else None
+
+
+class RootViewSet(viewsets.GenericViewSet):
+    """What this API is: the HSDS version and where its OpenAPI description lives."""
+
+    permission_classes = [PolicyPermission]
+    policy = policy
+    policy_actions = {"list": "view"}
+    pagination_class = None
+    filter_backends: list = []
+
+    @extend_schema(tags=["hsds"], summary="About this HSDS API", responses=OpenApiTypes.OBJECT)
+    def list(self, request, *args, **kwargs):
+        return Response(
+            {
+                "version": m.HSDS_VERSION,
+                "openapi_url": request.build_absolute_uri("/api/schema/"),
+            }
+        )
