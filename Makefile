@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint migrate demo totp vendor messages clean
+.PHONY: run test lint migrate demo totp vendor messages clean bench e2e
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -26,8 +26,38 @@ run: demo
 test: $(STAMP)
 	$(PY) -m pytest
 
+# Browser journeys: Playwright for Python drives Debian's Chromium (never a downloaded browser);
+# axe-core checks each key page; screenshots land in var/e2e/.
+CHROMIUM := /usr/bin/chromium
+e2e: $(STAMP)
+	test -x $(CHROMIUM) || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+	LEGAMI_TEST_DB_SUFFIX=_e2e $(PY) -m pytest e2e -q
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+
+# Page timings beside a minimal view at province scale (docs/performance.md), on a separate
+# SQLite file and, when PostgreSQL answers, on the database legami_bench. Data are generated
+# once (deterministic, seed 1) and kept; delete var/bench.sqlite3 or drop legami_bench to redo.
+BENCH_REQUESTS ?= 200
+BENCH_SQLITE := sqlite:///$(CURDIR)/var/bench.sqlite3
+BENCH_PG_HOST ?= 127.0.0.1
+BENCH_POSTGRES := postgres://postgres@$(BENCH_PG_HOST):5432/legami_bench
+bench: $(STAMP)
+	DATABASE_URL=$(BENCH_SQLITE) $(PY) manage.py migrate --noinput
+	DATABASE_URL=$(BENCH_SQLITE) $(PY) manage.py load_comuni
+	DATABASE_URL=$(BENCH_SQLITE) $(PY) manage.py generate_data --scale province --seed 1 --if-missing
+	DATABASE_URL=$(BENCH_SQLITE) $(PY) benchmarks/run.py -n $(BENCH_REQUESTS) --write-docs
+	@if pg_isready -q -h $(BENCH_PG_HOST); then \
+	  psql -h $(BENCH_PG_HOST) -U postgres -lqt | cut -d'|' -f1 | grep -qw legami_bench \
+	    || createdb -h $(BENCH_PG_HOST) -U postgres legami_bench; \
+	  set -e; export DATABASE_URL=$(BENCH_POSTGRES); \
+	  $(PY) manage.py migrate --noinput; \
+	  $(PY) manage.py load_comuni; \
+	  $(PY) manage.py generate_data --scale province --seed 1 --if-missing; \
+	  $(PY) benchmarks/run.py -n $(BENCH_REQUESTS) --write-docs; \
+	  BENCH_CONN_MAX_AGE=600 $(PY) benchmarks/run.py -n $(BENCH_REQUESTS) --write-docs; \
+	else echo "PostgreSQL does not answer on $(BENCH_PG_HOST): skipped the PostgreSQL run."; fi
 
 totp: $(STAMP)
 	@$(PY) manage.py demo_totp

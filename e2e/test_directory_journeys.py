@@ -1,0 +1,118 @@
+"""Journeys through the community directory, as the people who use it."""
+
+from datetime import date, time
+
+from e2e.conftest import DESKTOP, PHONE, sign_in, tick
+from legami.directory import services
+from legami.directory.models import Activity
+
+
+def _second_place(world, personas):
+    su = personas["superuser"]
+    place = services.place_create(
+        by=su,
+        organisation=world["association"],
+        name="Pieve",
+        comune=world["arcidosso"],
+        latitude=42.889,
+        longitude=11.544,
+    )
+    activity = services.activity_create(
+        by=su,
+        organisation=world["association"],
+        place=place,
+        name="Coro di comunità",
+        description="Si canta insieme.",
+    )
+    services.schedule_add(
+        by=su,
+        activity=activity,
+        freq="WEEKLY",
+        byday="TH",
+        opens_at=time(21),
+        closes_at=time(22),
+        valid_from=date(2025, 9, 4),
+    )
+    services.activity_set_status(by=su, activity=activity, status="published")
+
+
+def test_citizen_finds_an_activity_on_the_map_on_a_phone(world, personas, open_page, journey):
+    _second_place(world, personas)
+    page = open_page(PHONE)
+    page.goto("/attivita/")
+    journey.check_accessibility(page, "search")
+    page.fill("input[name=q]", "castagneti")
+    page.locator("form[role=search] button[type=submit]").click()
+    assert page.locator(".legami-results h2").all_inner_texts() == ["Camminata nei castagneti"]
+    page.locator("a[href*='view=map']").click()
+    page.wait_for_selector("#legami-map[data-loaded]")
+    assert page.get_attribute("#legami-map", "data-loaded") == "1"
+    journey.check_accessibility(page, "map")
+    page.locator(".leaflet-marker-icon").first.click()
+    page.locator(".leaflet-popup-content a").click()
+    page.locator(".legami-results h2 a", has_text="Camminata nei castagneti").click()
+    assert page.locator("h1").inner_text() == "Camminata nei castagneti"
+    journey.check_accessibility(page, "activity")
+    calendar = page.locator("a[href$='calendario.ics']")
+    assert calendar.count() == 1
+    response = page.request.get(calendar.get_attribute("href"))
+    body = response.body().decode()
+    assert response.ok and "RRULE:FREQ=WEEKLY" in body and "BYDAY=TU" in body
+
+
+def test_citizen_searches_near_a_comune_on_a_desktop(world, personas, open_page, journey):
+    _second_place(world, personas)
+    page = open_page(DESKTOP)
+    page.goto("/attivita/?comune=Arcidosso&radius_km=15&sort=distance")
+    titles = page.locator(".legami-results h2").all_inner_texts()
+    assert titles == ["Camminata nei castagneti", "Coro di comunità"]
+    journey.check_accessibility(page, "near-arcidosso")
+
+
+def test_provider_lists_schedules_and_publishes_an_activity(world, personas, open_page, journey):
+    page = open_page(DESKTOP)
+    sign_in(page, personas["provider"])
+    page.goto("/attivita/gestione/")
+    journey.check_accessibility(page, "my-listings")
+    page.locator("a[href='/attivita/nuova/']").click()
+    page.select_option("select[name=organisation]", str(world["association"].pk))
+    page.fill("input[name=name]", "Gruppo di lettura ad alta voce")
+    page.fill("textarea[name=description]", "Si legge insieme ad alta voce, ogni venerdì.")
+    page.select_option("select[name=place]", str(world["place"].pk))
+    tick(page, "input[name=domains]")
+    journey.check_accessibility(page, "new-activity")
+    page.locator("form.legami-form button[type=submit]").click()
+    tick(page, "input[name=days][value=FR]")
+    page.fill("input[name=opens_at]", "10:00")
+    page.fill("input[name=closes_at]", "11:30")
+    page.fill("input[name=valid_from]", "2025-09-05")
+    journey.check_accessibility(page, "schedule")
+    page.locator("form.legami-form button[type=submit]").click()
+    page.locator("a[href$='/stato/']").click()
+    page.select_option("select[name=status]", "published")
+    page.locator("form.legami-form button[type=submit]").click()
+    journey.shot(page, "published")
+    activity = Activity.objects.get(name="Gruppo di lettura ad alta voce")
+    assert activity.status == "published" and activity.schedules.get().byday == "FR"
+
+    citizen = open_page(PHONE)
+    citizen.goto("/attivita/?weekday=FR")
+    assert "Gruppo di lettura ad alta voce" in citizen.locator(".legami-results").inner_text()
+
+
+def test_territory_admin_suspends_a_listing_and_reads_the_gaps(world, personas, open_page, journey):
+    page = open_page(DESKTOP)
+    sign_in(page, personas["territory_admin"])
+    page.goto(f"/attivita/{world['activity'].pk}/stato/")
+    page.select_option("select[name=status]", "suspended")
+    page.locator("form.legami-form button[type=submit]").click()
+    # Without a reason the form says what is missing, on the field.
+    assert page.locator(".alert-danger a[href='#id_note']").count() == 1
+    journey.check_accessibility(page, "suspend-needs-reason")
+    page.fill("textarea[name=note]", "Orari da confermare con l'associazione")
+    page.locator("form.legami-form button[type=submit]").click()
+    world["activity"].refresh_from_db()
+    assert world["activity"].status == "suspended"
+    page.goto("/attivita/copertura/?gaps=1")
+    assert "Arcidosso" in page.locator("table").inner_text()
+    journey.check_accessibility(page, "coverage")
