@@ -17,6 +17,11 @@ def is_checkbox(field) -> bool:
     return isinstance(field.field.widget, forms.CheckboxInput)
 
 
+@register.filter
+def is_multi_checkbox(field) -> bool:
+    return isinstance(field.field.widget, forms.CheckboxSelectMultiple | forms.RadioSelect)
+
+
 @register.simple_tag
 def bootstrap_widget(field):
     """Render a field's widget with Bootstrap Italia classes and the ARIA links to its help
