@@ -4,7 +4,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import time
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import (
     Case,
@@ -159,12 +159,9 @@ def _text_filter(activities: QuerySet, query_text: str) -> QuerySet:
         return activities
     if connection.vendor == "postgresql":
         query = SearchQuery(folded, config="italian", search_type="websearch")
-        # The same expression as the GIN index of migration 0002, so the planner uses it.
-        vector = SearchVector("search_text", config="italian")
-        return (
-            activities.alias(document=vector)
-            .filter(document=query)
-            .annotate(rank=SearchRank(vector, query))
+        # search_vector is kept by a trigger and GIN-indexed (migration 0004).
+        return activities.filter(search_vector=query).annotate(
+            rank=SearchRank(F("search_vector"), query)
         )
     stems = text.query_stems(folded)
     if not stems:
