@@ -2,6 +2,7 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from . import api, views, views_manage
+from .urls_import import import_urlpatterns
 
 app_name = "directory"
 
@@ -33,4 +34,5 @@ urlpatterns = [
     path("tassonomia/nuovo/", views_manage.term_create, name="term_create"),
     path("tassonomia/<int:pk>/modifica/", views_manage.term_edit, name="term_edit"),
     path("copertura/", views_manage.coverage, name="coverage"),
+    *import_urlpatterns,
 ]
