@@ -8,7 +8,6 @@ model is kept in `extra` and written back on export.
 
 import uuid
 
-from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, Q
 from django.utils import translation
@@ -208,9 +207,6 @@ class Activity(models.Model):
     next_session_at = models.DateTimeField(_("next session"), null=True, blank=True)
     search_text = models.TextField(editable=False, blank=True)
     search_stems = models.TextField(editable=False, blank=True)
-    # PostgreSQL only: the Italian tsvector of search_text, kept by a database trigger
-    # (migration 0004) so that ranking reads it instead of re-parsing every matching row.
-    search_vector = SearchVectorField(null=True, editable=False)
     reverify_reminded_on = models.DateField(null=True, blank=True, editable=False)
     extra = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

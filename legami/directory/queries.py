@@ -4,7 +4,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import time
 
-from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
 from django.db.models import (
     Case,
@@ -19,6 +19,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from legami.territory.models import Comune
@@ -42,6 +43,8 @@ ACCESS_FIELDS = {
     "sight": "place__sight_access",
 }
 MAP_POINTS_LIMIT = 5000
+# PostgreSQL: the column a trigger keeps (migration 0004), GIN-indexed; not a model field.
+SEARCH_VECTOR = RawSQL('"directory_activity"."search_vector"', [], output_field=SearchVectorField())
 
 
 @dataclass
@@ -108,9 +111,11 @@ def managed_activities(user) -> QuerySet:
 
 def managed_places(user) -> QuerySet:
     places = Place.objects.all() if user.is_superuser else places_editable(user, Place.objects)
-    return places.select_related("organisation", "comune__province").annotate(
-        activity_count=Count("activities")
-    ).order_by("name", "pk")
+    return (
+        places.select_related("organisation", "comune__province")
+        .annotate(activity_count=Count("activities"))
+        .order_by("name", "pk")
+    )
 
 
 # --- taxonomy -------------------------------------------------------------------------------------
@@ -159,9 +164,10 @@ def _text_filter(activities: QuerySet, query_text: str) -> QuerySet:
         return activities
     if connection.vendor == "postgresql":
         query = SearchQuery(folded, config="italian", search_type="websearch")
-        # search_vector is kept by a trigger and GIN-indexed (migration 0004).
-        return activities.filter(search_vector=query).annotate(
-            rank=SearchRank(F("search_vector"), query)
+        return (
+            activities.alias(vector=SEARCH_VECTOR)
+            .filter(vector=query)
+            .annotate(rank=SearchRank(SEARCH_VECTOR, query))
         )
     stems = text.query_stems(folded)
     if not stems:

@@ -1,17 +1,21 @@
-"""PostgreSQL keeps the Italian tsvector of each activity in a column, maintained by a trigger
-on every insert or update of search_text (bulk imports included), with a GIN index on it; the
-expression index of 0002 is replaced. On SQLite the column stays empty (stems are used)."""
+"""PostgreSQL keeps the Italian tsvector of each activity in a column `search_vector`,
+maintained by a trigger on every insert or update of search_text (bulk imports included), with a
+GIN index on it; the expression index of 0002 is replaced. The column is not a model field: a
+model field of that type would stop Django's fast bulk insert on PostgreSQL, and SQLite has no
+use for it (it matches stored stems). queries.py reads it by name."""
 
-import django.contrib.postgres.search
 from django.db import migrations
 
 TRIGGER = "directory_activity_search_vector"
 
 
-def create_trigger(apps, schema_editor):
+def create(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
     schema_editor.execute("DROP INDEX IF EXISTS directory_activity_fts")
+    schema_editor.execute(
+        "ALTER TABLE directory_activity ADD COLUMN IF NOT EXISTS search_vector tsvector"
+    )
     schema_editor.execute(
         f"CREATE TRIGGER {TRIGGER} BEFORE INSERT OR UPDATE OF search_text ON directory_activity "
         "FOR EACH ROW EXECUTE FUNCTION "
@@ -27,21 +31,13 @@ def create_trigger(apps, schema_editor):
     )
 
 
-def drop_trigger(apps, schema_editor):
+def drop(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
     schema_editor.execute(f"DROP TRIGGER IF EXISTS {TRIGGER} ON directory_activity")
-    schema_editor.execute("DROP INDEX IF EXISTS directory_activity_search_vector_gin")
+    schema_editor.execute("ALTER TABLE directory_activity DROP COLUMN IF EXISTS search_vector")
 
 
 class Migration(migrations.Migration):
     dependencies = [("directory", "0003_vocabulary")]
-
-    operations = [
-        migrations.AddField(
-            model_name="activity",
-            name="search_vector",
-            field=django.contrib.postgres.search.SearchVectorField(editable=False, null=True),
-        ),
-        migrations.RunPython(create_trigger, drop_trigger),
-    ]
+    operations = [migrations.RunPython(create, drop)]

@@ -101,7 +101,7 @@ def test_every_example_imports_and_a_second_import_changes_nothing(name, geograp
 def test_files_without_records_say_so(geography):
     assert any("base.json" in w for w in run(EXAMPLES / "base.json", geography).warnings)
     warnings = run(EXAMPLES / "location.json", geography).warnings
-    assert any("location.json" in w and "not imported" in w for w in warnings)
+    assert any("location.json" in w and "non importat" in w for w in warnings)
 
 
 def test_a_lone_location_updates_the_place_an_earlier_import_made(geography):
@@ -144,7 +144,7 @@ def test_service_full_maps_onto_legami(geography):
     assert place.name == "MyCity Civic Center" and place.comune == geography["arcidosso"]
     assert place.latitude is None and place.extra["latitude"] == 100
     assert place.accessibility_notes.startswith("The building is equipped")
-    assert any("100, 101" in w and "Italy" in w for w in result.warnings)
+    assert any("100, 101" in w and "Italia" in w for w in result.warnings)
     # The example schedule repeats by count and week number: kept, not computed, and said.
     assert not Schedule.objects.exists()
     assert activity.extra["schedules"][0]["id"] == "48102e86-bb50-41c4-8f1e-e269368c41d1"
