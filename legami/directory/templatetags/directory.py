@@ -22,5 +22,20 @@ def weekdays(byday: str) -> str:
     for code in filter(None, (byday or "").split(",")):
         day = str(names.get(code[-2:], code))
         position = code[:-2].lstrip("+")
-        parts.append(f"{positions[position]} {day}" if position in positions else day)
+        if code[-2:] == "SU" and position in positions:
+            # Whole phrases: in Italian "domenica" is feminine ("prima domenica").
+            parts.append(_sundays()[position])
+        else:
+            parts.append(f"{positions[position]} {day}" if position in positions else day)
     return ", ".join(parts)
+
+
+def _sundays() -> dict[str, str]:
+    return {
+        "1": _("first Sunday"),
+        "2": _("second Sunday"),
+        "3": _("third Sunday"),
+        "4": _("fourth Sunday"),
+        "5": _("fifth Sunday"),
+        "-1": _("last Sunday"),
+    }

@@ -304,3 +304,14 @@ def test_schedule_removal_updates_the_next_session(world, client_for):
     assert not Schedule.objects.filter(pk=world["schedule"].pk).exists()
     world["activity"].refresh_from_db()
     assert world["activity"].next_session_at is None
+
+
+def test_schedule_days_read_as_words_in_each_language():
+    from django.utils import translation
+
+    from legami.directory.templatetags.directory import weekdays
+
+    with translation.override("it"):
+        assert weekdays("TU,1SA,-1SU") == "martedì, primo sabato, ultima domenica"
+    with translation.override("fr"):
+        assert weekdays("TU,1SA,-1SU") == "mardi, premier samedi, dernier dimanche"
