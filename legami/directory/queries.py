@@ -22,6 +22,7 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
+from legami.network.models import Organisation
 from legami.territory.models import Comune
 
 from . import text
@@ -233,9 +234,13 @@ def _filter(search: ActivitySearch, terms: list[TaxonomyTerm]) -> QuerySet:
             distance2__lte=search.radius_km**2
         )
     elif search.comune is not None:
+        # Two indexed subqueries rather than an OR across two joins, which no index serves.
         activities = activities.filter(
-            Q(place__comune=search.comune)
-            | Q(place__isnull=True, organisation__comune=search.comune)
+            Q(place__in=Place.objects.filter(comune=search.comune).values("pk"))
+            | Q(
+                place__isnull=True,
+                organisation__in=Organisation.objects.filter(comune=search.comune).values("pk"),
+            )
         )
     if search.district_comuni is not None:
         activities = activities.filter(place__comune__in=search.district_comuni)

@@ -2,15 +2,16 @@
 
 from datetime import datetime, time
 
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.views.decorators.http import require_GET
 from icalendar import Calendar, Event, vRecur
 
 from legami.core.permissions import permission_required
-from legami.core.views_helpers import paginate
 
 from . import queries, recurrence, services
 from .forms import ActivitySearchForm
@@ -18,6 +19,22 @@ from .models import Activity, Taxonomy
 from .permissions import policy
 
 PAGE_SIZE = 20
+COUNT_CAP = 1000
+
+
+class CappedPaginator(Paginator):
+    """Counts up to COUNT_CAP matches: beyond that a person refines the search rather than
+    paging, and counting every match of a broad filter was most of the page's time."""
+
+    @cached_property
+    def count(self):
+        return self.object_list.order_by()[: COUNT_CAP + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > COUNT_CAP
+
+
 OWN = {Taxonomy.DOMAIN, Taxonomy.NEED, Taxonomy.TARGET_GROUP}
 
 
@@ -33,7 +50,17 @@ def _search_form(request):
 @permission_required(policy, "view")
 def search(request):
     form, search, terms = _search_form(request)
-    page = paginate(request, queries.search_activities(search, terms), per_page=PAGE_SIZE)
+    # The page shows none of these long columns; leaving them in the database keeps the rows
+    # that the count and the sort visit small.
+    activities = queries.search_activities(search, terms).defer(
+        "search_text",
+        "search_stems",
+        "extra",
+        "cost_description",
+        "how_to_join",
+        "moderation_note",
+    )
+    page = CappedPaginator(activities, PAGE_SIZE).get_page(request.GET.get("page"))
     origin = search.origin
     for activity in page:
         place = activity.place

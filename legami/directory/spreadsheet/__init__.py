@@ -1,3 +1,4 @@
 """Activities from a spreadsheet: a downloadable template (`template`), a reader for XLSX and
-CSV files (`reader`), the columns and how each cell is read (`columns`), and the import service
-with its dry run and all-or-nothing commit (`importer`)."""
+CSV files (`reader`), how each cell is read (`parsers`) and which column it is (`columns`), the
+few queries that resolve names (`lookups`), the checks of each row (`rows`), the bulk writes
+(`commit`) and the import service with its dry run and all-or-nothing commit (`importer`)."""

@@ -1,4 +1,5 @@
 from django import template
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
 from ..forms import WEEKDAY_CHOICES
@@ -39,3 +40,28 @@ def _sundays() -> dict[str, str]:
         "5": _("fifth Sunday"),
         "-1": _("last Sunday"),
     }
+
+
+@register.simple_tag
+def checkbox_group(field):
+    """The boxes of a multiple-choice filter, written directly: the search form has some fifty
+    of them, and rendering each through Django's widget templates was a third of the page's
+    time."""
+    chosen = {str(v) for v in (field.value() or [])}
+    rows = (
+        (
+            f"{field.auto_id}_{i}",
+            field.html_name,
+            value,
+            " checked" if str(value) in chosen else "",
+            f"{field.auto_id}_{i}",
+            label,
+        )
+        for i, (value, label) in enumerate(field.field.choices)
+    )
+    return format_html_join(
+        "",
+        '<div class="form-check my-1"><input type="checkbox" id="{}" name="{}" value="{}"{}>'
+        '<label for="{}">{}</label></div>',
+        rows,
+    ) or format_html("")
