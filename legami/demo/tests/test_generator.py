@@ -1,0 +1,147 @@
+"""The benchmark data generator: deterministic, marked, findable, inside Italy."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.utils import timezone
+
+from legami.core.models import AuditEvent
+from legami.demo import generator
+from legami.demo.generator import geo
+from legami.directory import text
+from legami.directory.models import Activity, ActivityStatus, CostOption, Place, Schedule
+from legami.network.models import Organisation
+from legami.territory.models import Comune, Province, Region
+
+TINY = generator.SCALES["tiny"]
+
+
+@pytest.fixture
+def cremona(db):
+    """Five comuni of the province of Cremona; only the capital has coordinates."""
+    lombardia = Region.objects.create(code="03", name="Lombardia")
+    province = Province.objects.create(
+        code="019", name="Cremona", abbreviation="CR", region=lombardia
+    )
+    Comune.objects.create(
+        istat_code="019036",
+        name="Cremona",
+        province=province,
+        is_capital=True,
+        latitude="45.13330",
+        longitude="10.02270",
+    )
+    for code, name in [
+        ("019035", "Crema"),
+        ("019001", "Acquanegra Cremonese"),
+        ("019002", "Agnadello"),
+        ("019003", "Annicco"),
+    ]:
+        Comune.objects.create(istat_code=code, name=name, province=province)
+    return province
+
+
+def snapshot():
+    activities = Activity.objects.filter(extra__generated=True).order_by("hsds_id")
+    return {
+        "organisations": list(
+            Organisation.objects.filter(extra__generated=True)
+            .order_by("name")
+            .values_list("name", "sector", "comune__istat_code")
+        ),
+        "places": sorted(
+            Place.objects.filter(extra__generated=True).values_list(
+                "hsds_id", "name", "latitude", "longitude", "comune__istat_code"
+            )
+        ),
+        "activities": [
+            (a.hsds_id, a.name, a.status, sorted(t.code for t in a.terms.all()))
+            for a in activities.prefetch_related("terms")
+        ],
+        "schedules": sorted(
+            Schedule.objects.filter(activity__in=activities).values_list(
+                "hsds_id", "freq", "byday", "bymonthday", "opens_at", "valid_from"
+            )
+        ),
+    }
+
+
+def run(*args):
+    out = io.StringIO()
+    call_command("generate_data", "--scale", "tiny", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_counts_marks_and_audit(cremona):
+    output = run("--seed", "7")
+    assert "Generated tiny data with seed 7" in output
+    assert Organisation.objects.filter(extra__generated=True).count() == TINY.organisations
+    assert Place.objects.filter(extra__generated=True).count() == TINY.places
+    assert Activity.objects.filter(extra__generated=True).count() == TINY.activities
+    assert Activity.objects.count() == TINY.activities
+    for activity in Activity.objects.prefetch_related("terms", "schedules"):
+        assert 1 <= activity.terms.count() <= 4
+        assert 1 <= activity.schedules.count() <= 2
+        assert activity.extra["generated"] is True
+    event = AuditEvent.objects.get(object_type="demo.generated_data", action="create")
+    assert event.actor is None
+    assert event.changes["activities"] == TINY.activities
+    # Synthetic positions stay out of the territory register.
+    assert Comune.objects.filter(latitude__isnull=False).count() == 1
+
+
+def test_same_seed_same_data_other_seed_other_data(cremona):
+    run("--seed", "3")
+    first = snapshot()
+    run("--seed", "3", "--replace")
+    assert snapshot() == first
+    run("--seed", "4", "--replace")
+    other = snapshot()
+    assert other["organisations"] != first["organisations"]
+    assert other["places"] != first["places"]
+    assert other["activities"] != first["activities"]
+    assert Activity.objects.count() == TINY.activities
+
+
+def test_refuses_to_generate_twice_without_replace(cremona):
+    run("--seed", "1")
+    with pytest.raises(CommandError, match="--replace"):
+        run("--seed", "1")
+    assert "nothing to do" in run("--seed", "1", "--if-missing")
+    assert Activity.objects.count() == TINY.activities
+
+
+def test_activities_are_findable_with_derived_fields(cremona):
+    run("--seed", "11")
+    published = Activity.objects.filter(status=ActivityStatus.PUBLISHED)
+    assert published.count() > TINY.activities // 2
+    today = timezone.localdate()
+    for activity in published.select_related("organisation").prefetch_related("schedules"):
+        if any(s.valid_to is None or s.valid_to >= today for s in activity.schedules.all()):
+            assert activity.next_session_at is not None
+            assert activity.next_session_at > timezone.now()
+        assert activity.search_stems.strip()
+        assert activity.search_text == text.fold(activity.search_text)
+        assert text.fold(activity.organisation.name) in activity.search_text
+        paid = CostOption.objects.filter(activity=activity, amount__gt=0).exists()
+        assert activity.is_free is not paid
+
+
+def test_places_lie_in_italy_near_their_comune(cremona):
+    run("--seed", "5")
+    for place in Place.objects.filter(extra__generated=True).select_related("comune"):
+        assert geo.ITALY_LATITUDE[0] <= place.latitude <= geo.ITALY_LATITUDE[1]
+        assert geo.ITALY_LONGITUDE[0] <= place.longitude <= geo.ITALY_LONGITUDE[1]
+        south, north, west, east = geo.PROVINCE_BOXES["019"]
+        assert south - 0.1 <= place.latitude <= north + 0.1
+        assert west - 0.1 <= place.longitude <= east + 0.1
+
+
+def test_synthetic_position_depends_on_the_code_only():
+    box = geo.PROVINCE_BOXES["019"]
+    assert geo.synthetic_position("019001", box) == geo.synthetic_position("019001", box)
+    assert geo.synthetic_position("019001", box) != geo.synthetic_position("019002", box)
+    latitude, longitude = geo.synthetic_position("019001", box)
+    assert box[0] < latitude < box[1] and box[2] < longitude < box[3]
