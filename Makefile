@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint migrate demo totp vendor messages clean bench e2e
+.PHONY: run test lint migrate demo totp vendor messages clean bench e2e load
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -58,6 +58,12 @@ bench: $(STAMP)
 	  $(PY) benchmarks/run.py -n $(BENCH_REQUESTS) --write-docs; \
 	  BENCH_CONN_MAX_AGE=600 $(PY) benchmarks/run.py -n $(BENCH_REQUESTS) --write-docs; \
 	else echo "PostgreSQL does not answer on $(BENCH_PG_HOST): skipped the PostgreSQL run."; fi
+
+# Load test: Locust (headless, bounded in time and requests) against gunicorn on 127.0.0.1
+# with DEBUG off, on DATABASE_URL or the benchmark database (make bench); prints throughput,
+# p95 and errors, CSVs in var/load/. LOAD_USERS, LOAD_RUN_TIME, LOAD_WORKERS... in run.sh.
+load: $(STAMP)
+	bash loadtest/run.sh
 
 totp: $(STAMP)
 	@$(PY) manage.py demo_totp

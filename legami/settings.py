@@ -106,7 +106,11 @@ TEST_DB_SUFFIX = os.environ.get("LEGAMI_TEST_DB_SUFFIX", "")
 DEFAULT_SQLITE = f"sqlite:///{VAR_DIR / 'legami.sqlite3'}"
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", DEFAULT_SQLITE), conn_max_age=0, conn_health_checks=True
+        os.environ.get("DATABASE_URL", DEFAULT_SQLITE),
+        # Seconds a worker keeps its database connection (0: one per request). Production
+        # behind gunicorn sets e.g. CONN_MAX_AGE=60 and saves a PostgreSQL connection per request.
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", 0)),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -135,7 +139,7 @@ AUTHENTICATION_BACKENDS = [
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "NAME": "legami.accounts.validators.MinimumLengthValidator",
         "OPTIONS": {"min_length": 12},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -195,13 +199,20 @@ WHITENOISE_USE_FINDERS = True
 SECURE_COOKIES = env_bool("SECURE_COOKIES", not DEBUG)
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
+# Production sends plain HTTP to HTTPS (SECURE_SSL_REDIRECT=1; BEHIND_TLS_PROXY=1 when a proxy
+# terminates TLS); the health check stays reachable over HTTP for load balancers.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None
 )
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 31536000))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# Asking browsers to preload HSTS is the domain owner's commitment (every subdomain of the
+# Comune's domain must then serve HTTPS, for good): a deployment opts in with
+# SECURE_HSTS_PRELOAD=1, so `check --deploy` does not warn about a decision that is not ours.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -254,6 +265,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "legami.core.api.document_errors",
+    ],
 }
 
 # --- Logging ---------------------------------------------------------------------------------

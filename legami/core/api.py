@@ -19,3 +19,59 @@ def run_service(service, **kwargs):
     except DjangoValidationError as error:
         detail = error.message_dict if hasattr(error, "error_dict") else error.messages
         raise serializers.ValidationError(detail) from error
+
+
+# --- OpenAPI: what every operation may answer besides success ------------------------------
+
+ERROR_RESPONSES = {
+    "400": "The request cannot be understood: the body names each wrong field or parameter.",
+    "403": "Not signed in, wrong role, second factor not enabled, or CSRF token missing.",
+    "404": "No such object within your scope, no such page of results, or no such URL.",
+}
+ERROR_SCHEMA = {
+    "description": "An error: `detail`, or a list of messages per field.",
+    "oneOf": [
+        {"type": "object", "additionalProperties": True},
+        {"type": "array", "items": {"type": "string"}},
+    ],
+}
+# A time of day as DRF writes it (local time, no offset): JSON Schema's "time" format
+# demands an offset (RFC 3339 full-time), which a schedule's local "09:30:00" has not.
+LOCAL_TIME = {
+    "type": "string",
+    "format": "partial-time",
+    "pattern": r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?$",
+    "example": "09:30:00",
+}
+
+
+def _local_times(node):
+    if isinstance(node, dict):
+        if node.get("type") == "string" and node.get("format") == "time":
+            node.update(LOCAL_TIME)
+        for value in node.values():
+            _local_times(value)
+    elif isinstance(node, list):
+        for value in node:
+            _local_times(value)
+
+
+def document_errors(result, generator, request, public):
+    """drf-spectacular post-processing hook: every operation documents the errors it can
+    answer (400, 403, 404, as JSON), and times of day are documented as DRF writes them."""
+    components = result.setdefault("components", {}).setdefault("schemas", {})
+    components["Error"] = ERROR_SCHEMA
+    reference = {"$ref": "#/components/schemas/Error"}
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            for status, description in ERROR_RESPONSES.items():
+                responses.setdefault(
+                    status,
+                    {
+                        "description": description,
+                        "content": {"application/json": {"schema": reference}},
+                    },
+                )
+    _local_times(components)
+    return result

@@ -4,6 +4,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from rest_framework import exceptions as api_errors
 
 from . import queries
 from .permissions import permission_required
@@ -58,17 +59,24 @@ def healthz(request):
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
+def _error(request, template, error):
+    """The error page; under /api/ the JSON an API client expects, as DRF writes it."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": str(error.default_detail)}, status=error.status_code)
+    return render(request, template, status=error.status_code)
+
+
 def error_404(request, exception=None):
-    return render(request, "404.html", status=404)
+    return _error(request, "404.html", api_errors.NotFound)
 
 
 def error_403(request, exception=None):
-    return render(request, "403.html", status=403)
+    return _error(request, "403.html", api_errors.PermissionDenied)
 
 
 def error_400(request, exception=None):
-    return render(request, "400.html", status=400)
+    return _error(request, "400.html", api_errors.ParseError)
 
 
 def error_500(request):
-    return render(request, "500.html", status=500)
+    return _error(request, "500.html", api_errors.APIException)

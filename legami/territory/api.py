@@ -6,7 +6,7 @@ from legami.core.api import run_service
 from legami.core.permissions import PolicyPermission
 
 from . import services
-from .models import Comune, District, Province, Region
+from .models import Comune, District, DistrictKind, Province, Region
 from .permissions import policy
 from .queries import resolve_comune
 
@@ -124,9 +124,9 @@ class DistrictViewSet(
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        district = run_service(
-            services.district_create, by=request.user, **serializer.validated_data
-        )
+        # `kind` may be left out (the model's default); the service wants it named.
+        data = {"kind": DistrictKind.SOCIAL, **serializer.validated_data}
+        district = run_service(services.district_create, by=request.user, **data)
         return Response(self.get_serializer(district).data, status=status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):
