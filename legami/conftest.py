@@ -2,7 +2,9 @@
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.conf import settings as django_settings
 from django.core.cache import cache
+from django.utils import translation
 
 from legami.accounts.models import User
 from legami.core import roles
@@ -11,6 +13,20 @@ from legami.network.models import Membership, Person
 from legami.territory.models import Comune, District, Jurisdiction, Province, Region
 
 PASSWORD = "una-password-lunga-2026"  # noqa: S105 - test accounts only
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # The production hasher costs ~0.3 s per password on purpose; tests create hundreds of
+    # accounts and are not testing the hasher's strength.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    # A request in English leaves English active in this thread; the next test starts fresh.
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -5,6 +5,7 @@ production sets DATABASE_URL, SECRET_KEY, FIELD_ENCRYPTION_KEY, ALLOWED_HOSTS an
 """
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -27,13 +28,19 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", False)
-# The development key only works with DEBUG or in tests; production refuses to start without one.
+# Without SECRET_KEY, the development key is used only when asked for: DEBUG=1 (make run) or
+# LEGAMI_ALLOW_DEV_KEY=1 (set by the Makefile for the test suite, browser journeys and
+# benchmarks). Otherwise, as in production, the process refuses to start.
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if DEBUG or os.environ.get("LEGAMI_ALLOW_DEV_KEY", "1") == "1":
+    # The test runner (pytest) works on throw-away databases: it may use the development key.
+    if DEBUG or os.environ.get("LEGAMI_ALLOW_DEV_KEY", "0") == "1" or "pytest" in sys.modules:
         SECRET_KEY = "legami-development-key-not-for-production-use-0123456789abcdef"  # noqa: S105
     else:
-        raise RuntimeError("SECRET_KEY must be set in production")
+        raise RuntimeError(
+            "SECRET_KEY must be set in production "
+            "(for development or tests only: DEBUG=1 or LEGAMI_ALLOW_DEV_KEY=1)"
+        )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
@@ -45,6 +52,7 @@ INSTALLED_APPS = [
     "legami.territory",
     "legami.network",
     "legami.directory",
+    "legami.referrals",
     "legami.demo",
     # Django and the ecosystem.
     "django.contrib.admin",
@@ -95,6 +103,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "legami.core.context_processors.legami",
+                "legami.core.context_processors.notifications",
             ],
         },
     },
@@ -225,6 +234,8 @@ FIELD_ENCRYPTION_KEY = os.environ.get(
 )
 # Keyed hash (HMAC) secret for duplicate detection of tax codes.
 PSEUDONYM_KEY = os.environ.get("PSEUDONYM_KEY", SECRET_KEY)
+# Closed social-prescribing cases are anonymised after this many days (referrals_retention).
+REFERRALS_RETENTION_DAYS = int(os.environ.get("REFERRALS_RETENTION_DAYS", 5 * 365))
 
 # --- E-mail ----------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get(

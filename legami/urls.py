@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from legami.core import views as core_views
 from legami.directory.urls import api_urlpatterns as directory_api
 from legami.network.urls import api_urlpatterns as network_api
+from legami.referrals.urls import api_urlpatterns as referrals_api
 from legami.territory.urls import api_urlpatterns as territory_api
 
 admin.site.site_header = "Legami · back office"
@@ -14,6 +15,7 @@ api_v1 = [
     path("territory/", include(territory_api)),
     path("network/", include(network_api)),
     path("directory/", include(directory_api)),
+    path("referrals/", include(referrals_api)),
 ]
 
 urlpatterns = [
@@ -21,6 +23,7 @@ urlpatterns = [
     path("territorio/", include("legami.territory.urls")),
     path("rete/", include("legami.network.urls")),
     path("attivita/", include("legami.directory.urls")),
+    path("invii/", include("legami.referrals.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

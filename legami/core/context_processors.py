@@ -1,3 +1,5 @@
+from functools import cache
+
 from django.conf import settings
 
 from .roles import effective_role
@@ -10,3 +12,19 @@ def legami(request):
         "map_tile_url": settings.MAP_TILE_URL,
         "map_tile_attribution": settings.MAP_TILE_ATTRIBUTION,
     }
+
+
+def notifications(request):
+    """The signed-in user's unread count for the header, counted only if a template shows it
+    (and once per page); anonymous visitors cost no query."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+
+    @cache
+    def unread_notifications():
+        from .models import Notification
+
+        return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+    return {"unread_notifications": unread_notifications}

@@ -67,3 +67,25 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("The audit log is append-only")
+
+
+class Notification(models.Model):
+    """An in-app message to one user (the e-mail twin goes through core.emails). It names what
+    happened and links to it; it never carries health details, which stay behind the link."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+    subject = models.CharField(_("subject"), max_length=200)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self):
+        return self.subject

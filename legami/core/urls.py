@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_notifications
 
 app_name = "core"
 
@@ -11,4 +11,10 @@ urlpatterns = [
     path("privacy/", views.privacy, name="privacy"),
     path("registro-accessi/", views.audit_log, name="audit_log"),
     path("healthz", views.healthz, name="healthz"),
+    path("notifiche/", views_notifications.notifications, name="notifications"),
+    path(
+        "notifiche/lette/",
+        views_notifications.notifications_read_all,
+        name="notifications_read_all",
+    ),
 ]

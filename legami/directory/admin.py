@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from . import services
@@ -15,21 +16,23 @@ from .models import (
     TaxonomyTerm,
 )
 
+# As on the pages (forms.py): a web address typed without a scheme is https.
+URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
+
+
+class ScheduleInlineForm(forms.ModelForm):
+    def clean(self):
+        data = super().clean()
+        if not self.errors:  # the rule is checked once each of its fields is readable
+            services.check_schedule({k: data[k] for k in services.SCHEDULE_FIELDS if k in data})
+        return data
+
 
 class ScheduleInline(admin.TabularInline):
     model = Schedule
+    form = ScheduleInlineForm
     extra = 0
-    fields = (
-        "freq",
-        "interval",
-        "byday",
-        "bymonthday",
-        "opens_at",
-        "closes_at",
-        "valid_from",
-        "valid_to",
-        "description",
-    )
+    fields = services.SCHEDULE_FIELDS
 
 
 class CostOptionInline(admin.TabularInline):
@@ -63,6 +66,18 @@ def _set_status(status):
     return action
 
 
+class ActivityAdminForm(forms.ModelForm):
+    """The back office checks a listing with the services' own rules."""
+
+    def clean(self):
+        data = super().clean()
+        if data.get("languages") is not None:
+            data["languages"] = services.normalise_languages(data["languages"])
+        services.check_activity(data)
+        services.check_activity_place(data.get("organisation"), data.get("place"))
+        return data
+
+
 @admin.register(Activity)
 class ActivityAdmin(admin.ModelAdmin):
     """Back office: edits go through the same derived-field refresh as the pages, and status
@@ -81,6 +96,8 @@ class ActivityAdmin(admin.ModelAdmin):
     autocomplete_fields = ("organisation", "place", "terms")
     list_select_related = ("organisation", "place__comune")
     readonly_fields = ("status", "is_free", "next_session_at", "hsds_id", "extra")
+    form = ActivityAdminForm
+    formfield_overrides = URL_FIELDS
     inlines = [ScheduleInline, CostOptionInline]
     actions = [
         _set_status(s)
@@ -95,21 +112,7 @@ class ActivityAdmin(admin.ModelAdmin):
 class PlaceAdminForm(forms.ModelForm):
     class Meta:
         model = Place
-        fields = [
-            "organisation",
-            "name",
-            "description",
-            "address",
-            "postcode",
-            "comune",
-            "latitude",
-            "longitude",
-            "wheelchair_access",
-            "hearing_access",
-            "sight_access",
-            "accessibility_notes",
-            "transport_notes",
-        ]
+        fields = ["organisation", *services.PLACE_FIELDS]
 
     def clean(self):
         data = super().clean()
@@ -132,11 +135,50 @@ class TaxonomyAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "name_en", "name_fr")
 
 
+class TaxonomyTermAdminForm(forms.ModelForm):
+    def clean(self):
+        data = super().clean()
+        if data.get("taxonomy") is not None and data.get("code") is not None:
+            data["code"] = services.check_term(
+                taxonomy=data["taxonomy"],
+                code=data["code"],
+                parent=data.get("parent"),
+                term=self.instance,
+            )
+        return data
+
+
 @admin.register(TaxonomyTerm)
 class TaxonomyTermAdmin(admin.ModelAdmin):
+    """Terms are saved through services.taxonomy_term_save, so the search page's cached
+    vocabulary is renewed; deleting one renews it too."""
+
     list_display = ("code", "taxonomy", "name", "name_en", "name_fr", "parent")
     list_filter = ("taxonomy",)
     search_fields = ("code", "name", "name_en", "name_fr")
+    form = TaxonomyTermAdminForm
+    formfield_overrides = URL_FIELDS
+
+    def save_model(self, request, obj, form, change):
+        services.taxonomy_term_save(
+            by=request.user,
+            term=obj,
+            taxonomy=obj.taxonomy,
+            code=obj.code,
+            name=obj.name,
+            name_en=obj.name_en,
+            name_fr=obj.name_fr,
+            description=obj.description,
+            parent=obj.parent,
+        )
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        services.vocabulary_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        services.vocabulary_changed()
 
 
 @admin.register(ScheduleException)

@@ -158,7 +158,7 @@ class ActivityViewSet(
         )
 
     def list(self, request, *args, **kwargs):
-        vocabulary = queries.vocabulary()
+        vocabulary = queries.cached_vocabulary()
         form = ActivitySearchForm(request.query_params, vocabulary=vocabulary)
         if not form.is_valid():
             return Response(form.errors, status=status.HTTP_400_BAD_REQUEST)

@@ -1,10 +1,12 @@
 """Every non-trivial read of the directory, already limited to what the user may see."""
 
 import math
+import uuid
 from dataclasses import dataclass, field
 from datetime import time
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     Case,
@@ -20,7 +22,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import RawSQL
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from legami.network.models import Organisation
 from legami.territory.models import Comune
@@ -28,6 +30,7 @@ from legami.territory.models import Comune
 from . import text
 from .models import Activity, ActivityStatus, Place, Schedule, Taxonomy, TaxonomyTerm
 from .scopes import activities_editable, activities_in_territory, places_editable
+from .services import REVERIFY_AFTER, VOCABULARY_VERSION_KEY
 
 # On the sphere of mean Earth radius (6371.0088 km), one degree is 111.195 km of latitude,
 # and as much of longitude times the cosine of the latitude.
@@ -44,6 +47,10 @@ ACCESS_FIELDS = {
     "sight": "place__sight_access",
 }
 MAP_POINTS_LIMIT = 5000
+# A term saved through services.taxonomy_term_save changes the version, so this process sees
+# it at once; the timeout bounds how long another process with its own local-memory cache
+# (several gunicorn workers, no shared cache configured) can show the previous vocabulary.
+VOCABULARY_CACHE_SECONDS = 300
 # PostgreSQL: the column a trigger keeps (migration 0004), GIN-indexed; not a model field.
 SEARCH_VECTOR = RawSQL('"directory_activity"."search_vector"', [], output_field=SearchVectorField())
 
@@ -110,6 +117,13 @@ def managed_activities(user) -> QuerySet:
     )
 
 
+def stale_activity_count(user, today=None) -> int:
+    """How many of the listings `user` keeps or moderates have not been verified for longer
+    than services.REVERIFY_AFTER (services.needs_reverification, counted in the database)."""
+    today = today or timezone.localdate()
+    return managed_activities(user).filter(last_verified_on__lt=today - REVERIFY_AFTER).count()
+
+
 def managed_places(user) -> QuerySet:
     places = Place.objects.all() if user.is_superuser else places_editable(user, Place.objects)
     return (
@@ -135,6 +149,21 @@ def vocabulary() -> dict[str, list[TaxonomyTerm]]:
             ordered += [t for t in items if t.parent_id == root.pk]
         ordered += [t for t in items if t not in ordered]
         groups[code] = ordered
+    return groups
+
+
+def cached_vocabulary() -> dict[str, list[TaxonomyTerm]]:
+    """vocabulary() for the search page and API, from the cache: keyed by the active language
+    and by the vocabulary's version, which services.taxonomy_term_save changes."""
+    version = cache.get(VOCABULARY_VERSION_KEY)
+    if version is None:  # first use, or evicted: a new version, never a previous one
+        cache.add(VOCABULARY_VERSION_KEY, uuid.uuid4().hex, None)
+        version = cache.get(VOCABULARY_VERSION_KEY)
+    key = f"directory:vocabulary:{version}:{translation.get_language() or ''}"
+    groups = cache.get(key)
+    if groups is None:
+        groups = vocabulary()
+        cache.set(key, groups, VOCABULARY_CACHE_SECONDS)
     return groups
 
 

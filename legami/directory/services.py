@@ -1,8 +1,10 @@
 """Every write of the directory: validated, atomic, audited. Pages, API, admin, imports and
 commands all come through here."""
 
+import uuid
 from datetime import date, datetime, timedelta
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -31,6 +33,8 @@ from .models import (
 ITALY_LATITUDE = (35.4, 47.1)
 ITALY_LONGITUDE = (6.6, 18.6)
 REVERIFY_AFTER = timedelta(days=183)
+# The cached vocabulary (queries.cached_vocabulary) is keyed by this version.
+VOCABULARY_VERSION_KEY = "directory:vocabulary:version"
 LANGUAGE_CODES = frozenset(
     [
         "it",
@@ -176,6 +180,12 @@ def check_activity(data: dict) -> None:
         raise ValidationError(errors)
 
 
+def check_activity_place(organisation, place) -> None:
+    """An activity happens at one of its own organisation's places."""
+    if place is not None and organisation is not None and place.organisation_id != organisation.pk:
+        raise ValidationError({"place": _("Choose one of the organisation's own places.")})
+
+
 def check_schedule(data: dict) -> None:
     """A rule must be readable and must occur at least once; the messages name the field."""
     errors = {}
@@ -209,6 +219,36 @@ def check_schedule(data: dict) -> None:
 
 
 # --- taxonomy -----------------------------------------------------------------------------------
+def vocabulary_changed() -> None:
+    """A new version of the vocabulary: the search page stops reading the cached one. Now, so
+    that this request sees its own change, and again after the commit, so that a page that
+    read the old terms meanwhile cannot have cached them under the new version."""
+
+    def bump():
+        cache.set(VOCABULARY_VERSION_KEY, uuid.uuid4().hex, None)
+
+    bump()
+    transaction.on_commit(bump)
+
+
+def check_term(*, taxonomy: Taxonomy, code: str, parent=None, term=None) -> str:
+    """A term's code, normalised, once it is free in its taxonomy and the parent fits; the
+    messages name the field."""
+    code = text.fold(code).strip().replace(" ", "-")
+    if not code:
+        raise ValidationError({"code": _("A term needs a code.")})
+    clash = TaxonomyTerm.objects.filter(taxonomy=taxonomy, code=code)
+    if term is not None and term.pk is not None:
+        clash = clash.exclude(pk=term.pk)
+    if clash.exists():
+        raise ValidationError({"code": _("This taxonomy already has a term with this code.")})
+    if parent is not None and parent.taxonomy_id != taxonomy.pk:
+        raise ValidationError({"parent": _("The parent term belongs to another taxonomy.")})
+    if parent is not None and term is not None and term.pk is not None and parent.pk == term.pk:
+        raise ValidationError({"parent": _("A term cannot be its own parent.")})
+    return code
+
+
 @transaction.atomic
 def taxonomy_term_save(
     *,
@@ -222,19 +262,8 @@ def taxonomy_term_save(
     parent=None,
     term: TaxonomyTerm | None = None,
 ) -> TaxonomyTerm:
-    code = text.fold(code).strip().replace(" ", "-")
-    if not code:
-        raise ValidationError({"code": _("A term needs a code.")})
-    clash = TaxonomyTerm.objects.filter(taxonomy=taxonomy, code=code)
-    if term is not None:
-        clash = clash.exclude(pk=term.pk)
-    if clash.exists():
-        raise ValidationError({"code": _("This taxonomy already has a term with this code.")})
-    if parent is not None and parent.taxonomy_id != taxonomy.pk:
-        raise ValidationError({"parent": _("The parent term belongs to another taxonomy.")})
+    code = check_term(taxonomy=taxonomy, code=code, parent=parent, term=term)
     term = term or TaxonomyTerm(taxonomy=taxonomy)
-    if parent is not None and term.pk is not None and parent.pk == term.pk:
-        raise ValidationError({"parent": _("A term cannot be its own parent.")})
     for key, value in {
         "code": code,
         "name": name,
@@ -244,9 +273,11 @@ def taxonomy_term_save(
         "parent": parent,
     }.items():
         setattr(term, key, value)
+    created = term.pk is None
     term.full_clean()
     term.save()
-    audit(by=by, action="update" if term.pk else "create", obj=term)
+    audit(by=by, action="create" if created else "update", obj=term)
+    vocabulary_changed()
     return term
 
 
@@ -296,9 +327,7 @@ def _clean_activity(by, organisation, data: dict) -> dict:
     if "languages" in data:
         data["languages"] = normalise_languages(data["languages"])
     check_activity(data)
-    place = data.get("place")
-    if place is not None and place.organisation_id != organisation.pk:
-        raise ValidationError({"place": _("Choose one of the organisation's own places.")})
+    check_activity_place(organisation, data.get("place"))
     return data
 
 

@@ -39,7 +39,7 @@ OWN = {Taxonomy.DOMAIN, Taxonomy.NEED, Taxonomy.TARGET_GROUP}
 
 
 def _search_form(request):
-    vocabulary = queries.vocabulary()
+    vocabulary = queries.cached_vocabulary()
     form = ActivitySearchForm(request.GET, vocabulary=vocabulary)
     form.is_valid()
     all_terms = [t for terms in vocabulary.values() for t in terms]

@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -45,6 +44,24 @@ def _form_page(request, form, *, title, cancel_url, submit_label=None, intro="")
     )
 
 
+def _confirm_then(request, act, *, done, next_url, title, submit_label=None, intro=""):
+    """A page that asks before it acts: GET shows the question, POST calls `act()` (a
+    service) and goes back to `next_url` with `done` as a message; a service's refusal is
+    shown on the page (never a 500)."""
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
+    if submit_form(request, form, lambda data: act() or True):
+        messages.success(request, done)
+        return redirect(next_url)
+    return _form_page(
+        request,
+        form,
+        title=title,
+        cancel_url=next_url,
+        submit_label=submit_label,
+        intro=intro,
+    )
+
+
 def _detail_url(activity) -> str:
     return reverse("directory:activity_detail", args=[activity.pk])
 
@@ -81,11 +98,6 @@ def manage(request):
     page = paginate(request, activities)
     for activity in page:
         activity.stale = services.needs_reverification(activity)
-    stale_count = (
-        queries.managed_activities(request.user)
-        .filter(last_verified_on__lt=timezone.localdate() - services.REVERIFY_AFTER)
-        .count()
-    )
     return render(
         request,
         "directory/manage.html",
@@ -93,7 +105,7 @@ def manage(request):
             "page_obj": page,
             "status": status,
             "statuses": ActivityStatus.choices,
-            "stale_count": stale_count,
+            "stale_count": queries.stale_activity_count(request.user),
             "can_moderate": policy.allows(request.user, "moderate"),
         },
     )
@@ -192,17 +204,12 @@ def activity_status(request, pk):
 @permission_required(policy, "manage_listings")
 def activity_verify(request, pk):
     activity = _managed(request, pk)
-    form = ConfirmForm(request.POST if request.method == "POST" else None)
-    if submit_form(
-        request, form, lambda data: services.activity_verify(by=request.user, activity=activity)
-    ):
-        messages.success(request, _("Thank you: the listing is marked as verified today."))
-        return redirect(_detail_url(activity))
-    return _form_page(
+    return _confirm_then(
         request,
-        form,
+        lambda: services.activity_verify(by=request.user, activity=activity),
+        done=_("Thank you: the listing is marked as verified today."),
+        next_url=_detail_url(activity),
         title=_("Confirm that %(name)s is up to date") % {"name": activity.name},
-        cancel_url=_detail_url(activity),
         submit_label=_("Everything is still correct"),
         intro=_("Check days, times, place, cost and contacts on the activity page first."),
     )
@@ -242,20 +249,12 @@ def _managed_schedule(request, pk) -> Schedule:
 @permission_required(policy, "manage_listings")
 def schedule_remove(request, pk):
     schedule = _managed_schedule(request, pk)
-    activity = schedule.activity
-    form = ConfirmForm(request.POST if request.method == "POST" else None)
-    if submit_form(
+    return _confirm_then(
         request,
-        form,
-        lambda data: services.schedule_remove(by=request.user, schedule=schedule) or True,
-    ):
-        messages.success(request, _("Schedule removed."))
-        return redirect(_detail_url(activity))
-    return _form_page(
-        request,
-        form,
+        lambda: services.schedule_remove(by=request.user, schedule=schedule),
+        done=_("Schedule removed."),
+        next_url=_detail_url(schedule.activity),
         title=_("Remove the schedule “%(rule)s”?") % {"rule": schedule},
-        cancel_url=_detail_url(activity),
         submit_label=_("Remove"),
     )
 
@@ -299,20 +298,12 @@ def cost_remove(request, pk):
         activity__in=policy.scope(request.user, "manage_listings", Activity.objects.all())
     )
     option = _one(options, pk)
-    activity = option.activity
-    form = ConfirmForm(request.POST if request.method == "POST" else None)
-    if submit_form(
+    return _confirm_then(
         request,
-        form,
-        lambda data: services.cost_option_remove(by=request.user, option=option) or True,
-    ):
-        messages.success(request, _("Cost option removed."))
-        return redirect(_detail_url(activity))
-    return _form_page(
-        request,
-        form,
+        lambda: services.cost_option_remove(by=request.user, option=option),
+        done=_("Cost option removed."),
+        next_url=_detail_url(option.activity),
         title=_("Remove “%(option)s”?") % {"option": option},
-        cancel_url=_detail_url(activity),
         submit_label=_("Remove"),
     )
 

@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,6 +27,8 @@ from .forms import (
 )
 from .models import GovernanceBody, Organisation, Person, Programme
 from .permissions import policy
+
+PEOPLE_PER_PAGE = 25
 
 
 def _form_page(request, form, *, title, back_url, submit_label=None):
@@ -158,12 +161,19 @@ def relationship_create(request, pk):
 
 
 # --- people -----------------------------------------------------------------------------------
-@require_GET
+@require_http_methods(["GET", "POST"])
 @permission_required(policy, "view_person")
 def person_list(request):
-    text = request.GET.get("q", "")[:100]
+    """Everyone in the administrator's scope (GET), or those whose name matches a search
+    (POST). A name is personal data: it travels in the body and the results answer the POST
+    directly, with no redirect, so it never reaches a URL, a server log or the history;
+    paging through the results posts it again."""
+    if request.method == "POST":
+        text, number = request.POST.get("q", "").strip()[:100], request.POST.get("page")
+    else:
+        text, number = "", request.GET.get("page")
     people = policy.scope(request.user, "view_person", queries.people(request.user, text))
-    page = paginate(request, people)
+    page = Paginator(people, PEOPLE_PER_PAGE).get_page(number)
     audit(by=request.user, action="list", object_type="network.person", purpose="network contacts")
     return render(request, "network/person_list.html", {"page_obj": page, "q": text})
 

@@ -7,6 +7,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from ..models import Taxonomy, TaxonomyTerm
+from ..services import vocabulary_changed
 from . import mapping as m
 
 TERM_KEYS = {
@@ -119,6 +120,8 @@ class TaxonomyImport:
 
         for ident in pending:
             save(ident)
+        if pending:
+            vocabulary_changed()
 
     def _term_code(self, term, code, ident, record) -> str:
         code = code or term.code or slugify(term.name)[:90] or ident[:8]

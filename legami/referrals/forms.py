@@ -1,0 +1,176 @@
+"""Input of the prescriber's and link worker's pages. Forms check shapes; the services check the
+rules (codice fiscale, consents, lifecycle) and their errors come back onto these fields."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from legami.directory.forms import LANGUAGE_CHOICES, WEEKDAY_CHOICES
+from legami.directory.models import Taxonomy, TaxonomyTerm
+from legami.territory.forms import ComuneField
+
+from .consent import CONSENT_TEXTS, REQUIRED
+from .models import ConsentPurpose, ContactChannel, Status, Urgency
+
+PART_OF_DAY_CHOICES = [
+    ("morning", _("Morning")),
+    ("afternoon", _("Afternoon")),
+    ("evening", _("Evening")),
+]
+
+PERSON_FIELDS = (
+    "first_name",
+    "last_name",
+    "birth_date",
+    "tax_code",
+    "comune",
+    "phone",
+    "email",
+    "preferred_contact",
+    "access_needs",
+    "needs_step_free",
+)
+
+
+def consent_field_name(purpose: str) -> str:
+    return f"consent_{purpose}"
+
+
+class ReferralForm(forms.Form):
+    """A prescriber's referral: the person, why, when they are free, and their consents."""
+
+    first_name = forms.CharField(label=_("First name"), max_length=100)
+    last_name = forms.CharField(label=_("Last name"), max_length=100)
+    birth_date = forms.DateField(
+        label=_("Birth date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    tax_code = forms.CharField(
+        label=_("Codice fiscale"),
+        max_length=20,
+        required=False,
+        help_text=_("Optional: it avoids recording the same person twice."),
+    )
+    comune = ComuneField(label=_("Comune of residence"))
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    preferred_contact = forms.ChoiceField(
+        label=_("Preferred way to be contacted"),
+        choices=ContactChannel.choices,
+        initial=ContactChannel.PHONE,
+    )
+    languages = forms.MultipleChoiceField(
+        label=_("Languages spoken"),
+        choices=LANGUAGE_CHOICES,
+        initial=["it"],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    access_needs = forms.CharField(
+        label=_("Access needs"),
+        max_length=300,
+        required=False,
+        help_text=_("e.g. hearing aid, needs to be accompanied"),
+    )
+    needs_step_free = forms.BooleanField(label=_("Needs step-free access"), required=False)
+    reasons = forms.ModelMultipleChoiceField(
+        label=_("Needs"),
+        queryset=TaxonomyTerm.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    reason_text = forms.CharField(
+        label=_("Reason for referral"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What the link worker should know to start the conversation."),
+    )
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices)
+    risks = forms.CharField(
+        label=_("Known risks"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Only the link worker and you will read this; writing something here raises the "
+            "risk flag."
+        ),
+    )
+    available_days = forms.MultipleChoiceField(
+        label=_("Days available"),
+        choices=WEEKDAY_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked means any day."),
+    )
+    available_times = forms.MultipleChoiceField(
+        label=_("Times of day available"),
+        choices=PART_OF_DAY_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked means any time."),
+    )
+
+    def __init__(self, *args, organisations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        needs = TaxonomyTerm.objects.filter(taxonomy__code=Taxonomy.NEED).order_by(
+            "position", "name"
+        )
+        self.fields["reasons"].queryset = needs
+        self.fields["reasons"].label_from_instance = lambda term: term.label
+        if organisations is not None and len(organisations) > 1:
+            self.fields["referring_organisation"] = forms.ModelChoiceField(
+                label=_("Referring organisation"),
+                queryset=organisations,
+                help_text=_("You belong to more than one: say for which you refer."),
+            )
+        for purpose, label in ConsentPurpose.choices:
+            self.fields[consent_field_name(purpose)] = forms.BooleanField(
+                label=label,
+                required=False,
+                help_text=CONSENT_TEXTS[purpose],
+            )
+        self.consent_names = [consent_field_name(p) for p in ConsentPurpose.values]
+        self.required_consents = [consent_field_name(p) for p in REQUIRED]
+
+    def consent_fields(self):
+        return [self[name] for name in self.consent_names]
+
+    def other_fields(self):
+        return [f for f in self.visible_fields() if f.name not in self.consent_names]
+
+    def service_data(self) -> dict:
+        data = self.cleaned_data
+        person = {key: data.get(key) for key in PERSON_FIELDS}
+        person["languages"] = ",".join(data.get("languages") or [])
+        result = {
+            "person": person,
+            "consents": [p for p in ConsentPurpose.values if data.get(consent_field_name(p))],
+            "reasons": list(data.get("reasons") or []),
+            "reason_text": data.get("reason_text") or "",
+            "urgency": data.get("urgency") or Urgency.ROUTINE,
+            "risks": data.get("risks") or "",
+            "available_days": data.get("available_days") or [],
+            "available_times": data.get("available_times") or [],
+        }
+        if data.get("referring_organisation") is not None:
+            result["referring_organisation"] = data["referring_organisation"]
+        return result
+
+
+class TransitionForm(forms.Form):
+    to = forms.ChoiceField(choices=Status.choices)
+    reason = forms.CharField(max_length=200, required=False)
+    what_matters = forms.CharField(required=False)
+    goals = forms.CharField(required=False)
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ConsentChangeForm(forms.Form):
+    purpose = forms.ChoiceField(choices=ConsentPurpose.choices)
+    action = forms.ChoiceField(choices=[("give", _("give")), ("withdraw", _("withdraw"))])
+
+
+class EnrolForm(forms.Form):
+    activity = forms.IntegerField(min_value=1)

@@ -1,0 +1,212 @@
+"""Forms of the pages for citizens, providers and territory administrators. They check the
+shape of what was typed; the rules (valid codice fiscale, required consent, service levels)
+are the services' and come back as field errors."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from legami.directory.forms import TIME_BAND_CHOICES, WEEKDAY_CHOICES
+from legami.directory.models import Taxonomy, TaxonomyTerm
+from legami.territory.forms import ComuneField
+
+from .consent import CONSENT_TEXTS, REQUIRED
+from .models import ConsentPurpose, ContactChannel, ReferralSettings
+from .services_settings import SETTINGS_FIELDS
+
+SELF_CONTACT_CHOICES = [
+    (ContactChannel.PHONE, _("By phone")),
+    (ContactChannel.EMAIL, _("By e-mail")),
+    (ContactChannel.VISIT, _("In person")),
+]
+
+PERSON_FIELDS = (
+    "first_name",
+    "last_name",
+    "birth_date",
+    "tax_code",
+    "comune",
+    "phone",
+    "email",
+    "preferred_contact",
+    "access_needs",
+    "needs_step_free",
+)
+
+
+def consent_field_name(purpose: str) -> str:
+    return f"consent_{purpose}"
+
+
+class SelfReferralForm(forms.Form):
+    """A person asks for help for themselves, in plain words."""
+
+    first_name = forms.CharField(label=_("Your first name"), max_length=100)
+    last_name = forms.CharField(label=_("Your surname"), max_length=100)
+    birth_date = forms.DateField(
+        label=_("Your date of birth"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("For example 31/12/1950."),
+    )
+    tax_code = forms.CharField(
+        label=_("Your codice fiscale (if you want)"),
+        required=False,
+        max_length=20,
+        help_text=_("It helps us not to register you twice. You can leave it empty."),
+    )
+    comune = ComuneField(
+        label=_("The comune where you live"),
+        help_text=_("For example Arcidosso."),
+    )
+    phone = forms.CharField(label=_("Your phone number"), required=False, max_length=30)
+    email = forms.EmailField(label=_("Your e-mail"), required=False)
+    preferred_contact = forms.ChoiceField(
+        label=_("How do you prefer to be contacted?"),
+        choices=SELF_CONTACT_CHOICES,
+        initial=ContactChannel.PHONE,
+        widget=forms.RadioSelect,
+    )
+    needs = forms.TypedMultipleChoiceField(
+        label=_("What would you like help with?"),
+        required=False,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Tick all that apply. You can also write it below in your own words."),
+    )
+    reason_text = forms.CharField(
+        label=_("Tell us in your own words (if you want)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    available_days = forms.MultipleChoiceField(
+        label=_("Which days are good for you?"),
+        required=False,
+        choices=WEEKDAY_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Leave empty if any day is fine."),
+    )
+    available_times = forms.MultipleChoiceField(
+        label=_("Which times of day are good for you?"),
+        required=False,
+        choices=TIME_BAND_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Leave empty if any time is fine."),
+    )
+    access_needs = forms.CharField(
+        label=_("Anything that would make it easier for you to take part (if you want)"),
+        required=False,
+        max_length=300,
+        help_text=_("For example: I cannot climb stairs, I hear badly, I need someone with me."),
+    )
+    needs_step_free = forms.BooleanField(label=_("I need places without steps"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        terms = TaxonomyTerm.objects.filter(taxonomy__code=Taxonomy.NEED).order_by(
+            "position", "name"
+        )
+        self.fields["needs"].choices = [(t.pk, t.name) for t in terms]
+        for purpose in ConsentPurpose.values:
+            required = purpose in REQUIRED
+            self.fields[consent_field_name(purpose)] = forms.BooleanField(
+                label=CONSENT_TEXTS[purpose],
+                required=required,
+                error_messages={
+                    "required": _(
+                        "Without this consent we cannot organise help for you: tick it to go on."
+                    )
+                },
+            )
+
+    @property
+    def consent_fields(self):
+        return [self[consent_field_name(p)] for p in ConsentPurpose.values]
+
+    def person(self) -> dict:
+        return {key: self.cleaned_data[key] for key in PERSON_FIELDS}
+
+    def consents(self) -> list[str]:
+        return [p for p in ConsentPurpose.values if self.cleaned_data.get(consent_field_name(p))]
+
+
+class ConsentChangeForm(forms.Form):
+    """A citizen gives or withdraws one consent."""
+
+    GIVE = "give"
+    WITHDRAW = "withdraw"
+
+    beneficiary = forms.IntegerField(widget=forms.HiddenInput)
+    purpose = forms.ChoiceField(choices=ConsentPurpose.choices)
+    change = forms.ChoiceField(choices=[(GIVE, _("give")), (WITHDRAW, _("withdraw"))])
+
+
+class RespondForm(forms.Form):
+    """The provider's answer to a referral."""
+
+    ACCEPT = "accept"
+    DECLINE = "decline"
+
+    decision = forms.ChoiceField(
+        label=_("Your answer"),
+        choices=[(ACCEPT, _("We welcome the person")), (DECLINE, _("We cannot welcome them"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Why you cannot (needed if you decline)"),
+        required=False,
+        max_length=200,
+        help_text=_("The link worker reads it to look for another activity."),
+    )
+
+
+class AttendanceForm(forms.Form):
+    session_date = forms.DateField(
+        label=_("Session date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    present = forms.TypedChoiceField(
+        label=_("Was the person there?"),
+        choices=[("1", _("Present")), ("0", _("Absent"))],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+    )
+
+
+WEIGHT_FIELDS = (
+    "weight_need",
+    "weight_distance",
+    "weight_schedule",
+    "weight_cost",
+    "weight_access",
+    "weight_language",
+    "weight_capacity",
+)
+
+
+class ReferralSettingsForm(forms.ModelForm):
+    """Service levels and matching weights of one district."""
+
+    class Meta:
+        model = ReferralSettings
+        fields = list(SETTINGS_FIELDS)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in WEIGHT_FIELDS:
+            field = self.fields[name]
+            field.widget.attrs.update(min=0, max=10)
+            field.help_text = _("From 0 (not counted) to 10 (counts most).")
+
+    def clean(self):
+        data = super().clean()
+        for name in WEIGHT_FIELDS:
+            value = data.get(name)
+            if value is not None and not 0 <= value <= 10:
+                self.add_error(name, _("Give a weight from 0 to 10."))
+        reminder = data.get("provider_reminder_days")
+        back = data.get("provider_return_days")
+        if reminder and back and back <= reminder:
+            self.add_error(
+                "provider_return_days",
+                _("Return the referral after the reminder: give more days than the reminder."),
+            )
+        return data

@@ -1,0 +1,22 @@
+"""Telling people what happened to a referral: an in-app notification and an e-mail, with a
+link and no health detail (the details stay behind the sign-in)."""
+
+from django.urls import reverse
+
+from legami.core.emails import send_templated_email
+from legami.core.models import Notification
+
+
+def notify(users, subject: str, url_name: str, *args) -> None:
+    url = reverse(url_name, args=args) if url_name else ""
+    recipients = [user for user in users if user is not None and user.is_active]
+    Notification.objects.bulk_create(
+        [Notification(user=user, subject=str(subject)[:200], url=url) for user in recipients]
+    )
+    for user in recipients:
+        send_templated_email(
+            "referrals/emails/update",
+            [user.email],
+            {"subject": subject, "url": url},
+            language=user.preferred_language,
+        )

@@ -1,0 +1,286 @@
+"""Every non-trivial read of social prescribing, already filtered to what the user may see.
+Query counts do not grow with the data: lists select and prefetch what their rows show."""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.utils import timezone
+
+from legami.accounts.models import User
+from legami.core.crypto import keyed_hash
+from legami.core.roles import LINK_WORKER
+from legami.territory.queries import comuni_in_scope
+
+from .models import (
+    HOLDING_PLACE,
+    OPEN_STATUSES,
+    Beneficiary,
+    Consent,
+    ConsentPurpose,
+    Enrolment,
+    EnrolmentStatus,
+    Referral,
+    ReferralEvent,
+    Status,
+)
+from .permissions import policy
+from .services.people import normalise_person_tax_code
+
+CASELOAD_VIEWS = ("mine", "unassigned", "all")
+
+
+@dataclass
+class CaseloadFilter:
+    """The link worker's filters, read from a query string; unknown values are ignored."""
+
+    view: str = "mine"
+    status: str = ""
+    overdue: bool = False
+    comune: int | None = None
+    programme: int | None = None
+    text: str = ""
+
+    @classmethod
+    def from_params(cls, params) -> "CaseloadFilter":
+        def as_int(name):
+            value = params.get(name, "")
+            value = str(value)
+            return int(value) if value.isascii() and value.isdigit() and len(value) < 12 else None
+
+        view = params.get("view", "mine")
+        status = params.get("status", "")
+        return cls(
+            view=view if view in CASELOAD_VIEWS else "mine",
+            status=status if status in Status.values or status == "open" else "",
+            overdue=params.get("overdue") in ("1", "on", "true"),
+            comune=as_int("comune"),
+            programme=as_int("programme"),
+        )
+
+
+def _overdue_expression(today):
+    return Case(
+        When(
+            Q(first_contacted_at__isnull=True, first_contact_due__lt=today, status=Status.RECEIVED),
+            then=Value(True),
+        ),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
+
+
+def visible_referrals(user) -> QuerySet:
+    return policy.scope(user, "view", Referral.objects.all())
+
+
+def caseload(user, filters: CaseloadFilter) -> QuerySet:
+    """The link worker's list: their own cases, the ones waiting for someone, or all of their
+    territory, with what each row shows already joined."""
+    today = timezone.localdate()
+    referrals = policy.scope(user, "work", Referral.objects.all())
+    if filters.view == "mine":
+        referrals = referrals.filter(link_worker=user)
+    elif filters.view == "unassigned":
+        referrals = referrals.filter(link_worker__isnull=True)
+    if filters.status == "open":
+        referrals = referrals.filter(status__in=OPEN_STATUSES)
+    elif filters.status:
+        referrals = referrals.filter(status=filters.status)
+    if filters.overdue:
+        referrals = referrals.filter(
+            first_contacted_at__isnull=True, first_contact_due__lt=today, status=Status.RECEIVED
+        )
+    if filters.comune:
+        referrals = referrals.filter(comune_id=filters.comune)
+    if filters.programme:
+        referrals = referrals.filter(programme_id=filters.programme)
+    return (
+        referrals.select_related("beneficiary", "comune", "link_worker", "programme")
+        .annotate(is_overdue=_overdue_expression(today))
+        .order_by("-is_overdue", "first_contact_due", "-received_at", "-pk")
+    )
+
+
+def referrals_made(user) -> QuerySet:
+    """A prescriber's referrals (their organisation's), newest first."""
+    return (
+        policy.scope(user, "view", Referral.objects.all())
+        .select_related("beneficiary", "comune", "link_worker", "referring_organisation")
+        .order_by("-received_at", "-pk")
+    )
+
+
+def referral_detail(user, pk, *, action: str = "view") -> Referral:
+    """One referral with its timeline, needs, enrolments and notes, or 404/403."""
+    referrals = Referral.objects.select_related(
+        "beneficiary__comune",
+        "comune",
+        "link_worker",
+        "referrer",
+        "referring_organisation",
+        "programme",
+    ).prefetch_related(
+        "reasons",
+        Prefetch("events", queryset=ReferralEvent.objects.order_by("at", "pk")),
+        Prefetch(
+            "enrolments",
+            queryset=Enrolment.objects.select_related("activity__place__comune").prefetch_related(
+                "attendance"
+            ),
+        ),
+        Prefetch(
+            "beneficiary__consents",
+            queryset=Consent.objects.order_by("purpose", "-given_at"),
+        ),
+    )
+    return policy.get_object_or_404(user, action, referrals, pk=pk)
+
+
+def link_workers_covering(comune_ids) -> QuerySet:
+    """Link workers whose territory includes every one of `comune_ids` (for bulk assignment)."""
+    workers = User.objects.filter(role=LINK_WORKER, is_active=True)
+    return [
+        w
+        for w in workers
+        if comuni_in_scope(w).filter(pk__in=comune_ids).count() == len(set(comune_ids))
+    ]
+
+
+def _contact_consented():
+    return Exists(
+        Consent.objects.filter(
+            beneficiary=OuterRef("referral__beneficiary"),
+            purpose=ConsentPurpose.CONTACT,
+            withdrawn_at__isnull=True,
+        )
+    )
+
+
+def provider_inbox(user, *, status: str = "") -> QuerySet:
+    """Referrals sent to the provider's activities with the minimum the provider needs: the
+    person's first name, access needs, and contacts only where the person consented to be
+    contacted (`contact_allowed`). Never the reasons, risks or notes: views show only these."""
+    enrolments = policy.scope(user, "respond", Enrolment.objects.all())
+    if status in EnrolmentStatus.values:
+        enrolments = enrolments.filter(status=status)
+    return (
+        enrolments.select_related("activity", "referral__beneficiary")
+        .only(
+            "id",
+            "status",
+            "sent_at",
+            "responded_at",
+            "decline_reason",
+            "activity__id",
+            "activity__name",
+            "referral__id",
+            "referral__beneficiary__id",
+            "referral__beneficiary__first_name",
+            "referral__beneficiary__phone",
+            "referral__beneficiary__email",
+            "referral__beneficiary__access_needs",
+            "referral__beneficiary__needs_step_free",
+            "referral__beneficiary__preferred_contact",
+        )
+        .annotate(contact_allowed=_contact_consented())
+        .order_by(
+            Case(When(status=EnrolmentStatus.PENDING, then=Value(0)), default=Value(1)),
+            "-sent_at",
+            "-pk",
+        )
+    )
+
+
+def provider_enrolment(user, pk) -> Enrolment:
+    return policy.get_object_or_404(
+        user,
+        "respond",
+        Enrolment.objects.select_related("activity", "referral__beneficiary")
+        .prefetch_related("attendance")
+        .annotate(contact_allowed=_contact_consented()),
+        pk=pk,
+    )
+
+
+def places_left_by_activity(activity_ids) -> dict[int, int]:
+    rows = (
+        Enrolment.objects.filter(activity_id__in=activity_ids, status__in=HOLDING_PLACE)
+        .values("activity_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["activity_id"]: row["n"] for row in rows}
+
+
+def own_records(user) -> QuerySet:
+    """A citizen's own record(s), for "my data"."""
+    return policy.scope(user, "own_data", Beneficiary.objects.all()).prefetch_related(
+        Prefetch("consents", queryset=Consent.objects.order_by("purpose", "-given_at")),
+        Prefetch(
+            "referrals",
+            queryset=Referral.objects.select_related("link_worker", "comune").prefetch_related(
+                "events", "enrolments__activity"
+            ),
+        ),
+    )
+
+
+def find_people(text: str) -> QuerySet:
+    """The DPO's search for a data-subject request: by codice fiscale (exact, through the
+    keyed hash) or by name."""
+    text = (text or "").strip()
+    if not text:
+        return Beneficiary.objects.none()
+    people = Beneficiary.objects.select_related("comune").filter(anonymised_at__isnull=True)
+    candidate = text.upper().replace(" ", "")
+    if len(candidate) == 16 and candidate[:6].isalpha():
+        try:
+            return people.filter(tax_code_hash=keyed_hash(normalise_person_tax_code(candidate)))
+        except ValidationError:  # an invalid code simply finds nobody
+            return people.none()
+    words = text.split()
+    query = Q()
+    for word in words:
+        query &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
+    return people.filter(query).order_by("last_name", "first_name")[:50]
+
+
+def research_rows() -> QuerySet:
+    """Pseudonymised referral rows for evaluators: only people who consented to research, no
+    identity (pseudonymous id, birth year, comune, needs, status, dates)."""
+    consented = Consent.objects.filter(
+        beneficiary=OuterRef("beneficiary"),
+        purpose=ConsentPurpose.RESEARCH,
+        withdrawn_at__isnull=True,
+    )
+    return (
+        Referral.objects.filter(Exists(consented), beneficiary__anonymised_at__isnull=True)
+        .select_related("beneficiary", "comune", "programme")
+        .prefetch_related("reasons")
+        .only(
+            "id",
+            "received_at",
+            "closed_at",
+            "status",
+            "source",
+            "urgency",
+            "first_contacted_at",
+            "comune__name",
+            "comune__istat_code",
+            "programme__name",
+            "beneficiary__pseudonym",
+            "beneficiary__birth_date",
+        )
+        .order_by("pk")
+    )

@@ -1,0 +1,49 @@
+"""Who sees which referral: the one place the rule is written, used by lists, single objects,
+the API and the admin (through permissions.policy).
+
+- a prescriber: the referrals of the organisations they belong to;
+- a link worker: the referrals of people living in the comuni they work on (their
+  jurisdictions), assigned to them or waiting for someone;
+- a provider: only enrolments into its own organisations' activities, never the referral;
+- a citizen: their own;
+- everyone else (territory admin, evaluator): none. They see aggregates.
+"""
+
+from django.db.models import QuerySet
+
+from legami.core.roles import CITIZEN, LINK_WORKER, PRESCRIBER, PROVIDER, effective_role
+from legami.network.models import Organisation
+from legami.territory.queries import comuni_in_scope
+
+
+def member_organisations(user) -> QuerySet:
+    return Organisation.objects.filter(memberships__person__user=user)
+
+
+def referrals_visible(user, referrals: QuerySet) -> QuerySet:
+    role = effective_role(user)
+    if role == PRESCRIBER:
+        return referrals.filter(referring_organisation__in=member_organisations(user))
+    if role == LINK_WORKER:
+        return referrals.filter(comune__in=comuni_in_scope(user))
+    if role == CITIZEN:
+        return referrals.filter(beneficiary__user=user)
+    return referrals.none()
+
+
+def referrals_workable(user, referrals: QuerySet) -> QuerySet:
+    if effective_role(user) != LINK_WORKER:
+        return referrals.none()
+    return referrals.filter(comune__in=comuni_in_scope(user))
+
+
+def enrolments_for_provider(user, enrolments: QuerySet) -> QuerySet:
+    if effective_role(user) != PROVIDER:
+        return enrolments.none()
+    return enrolments.filter(activity__organisation__in=member_organisations(user))
+
+
+def beneficiaries_of_citizen(user, beneficiaries: QuerySet) -> QuerySet:
+    if effective_role(user) != CITIZEN:
+        return beneficiaries.none()
+    return beneficiaries.filter(user=user)

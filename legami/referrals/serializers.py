@@ -1,0 +1,345 @@
+"""Input and output shapes of the social-prescribing API (api.py).
+
+Explicit serializers, one per use: what a caller may send, and what each role may read. The
+codice fiscale is accepted on input and never written in any output. Free texts about the
+person (reason, risks, the "what matters" conversation, goals) are read only by the people who
+work on the case; for anyone else they are null.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.plumbing import build_choice_field
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from legami.accounts.models import User
+from legami.core.roles import LINK_WORKER, PRESCRIBER, effective_role
+from legami.directory.models import Activity
+from legami.network.models import Organisation, Programme
+from legami.territory.api import ComuneCodeField
+
+from .models import (
+    ConsentPurpose,
+    ContactChannel,
+    EnrolmentStatus,
+    Status,
+    Urgency,
+)
+
+# Ids as the database stores them: larger numbers are refused before they reach a query.
+MAX_ID = 2**31 - 1
+
+
+def _id_field(**kwargs):
+    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
+
+
+class NamedChoiceField(serializers.ChoiceField):
+    """A choice among one of the module's vocabularies, documented once as a named enum
+    (`component`) however many fields use it."""
+
+    def __init__(self, *, component: str, **kwargs):
+        self.component = component
+        super().__init__(**kwargs)
+
+
+class NamedChoiceFieldExtension(OpenApiSerializerFieldExtension):
+    target_class = NamedChoiceField
+
+    def get_name(self):
+        return self.target.component
+
+    def map_serializer_field(self, auto_schema, direction):
+        schema = build_choice_field(self.target)
+        schema.pop("x-spec-enum-id", None)
+        return schema
+
+
+def referral_status_field(**kwargs):
+    return NamedChoiceField(component="ReferralStatusEnum", choices=Status.choices, **kwargs)
+
+
+def enrolment_status_field(**kwargs):
+    return NamedChoiceField(
+        component="EnrolmentStatusEnum", choices=EnrolmentStatus.choices, **kwargs
+    )
+
+
+def consent_purpose_field(**kwargs):
+    return NamedChoiceField(
+        component="ConsentPurposeEnum", choices=ConsentPurpose.choices, **kwargs
+    )
+
+
+# --- input ----------------------------------------------------------------------------------
+
+
+class ReferralPersonInputSerializer(serializers.Serializer):
+    """The person referred. Duplicates are found by codice fiscale, or name and birth date."""
+
+    first_name = serializers.CharField(max_length=100)
+    last_name = serializers.CharField(max_length=100)
+    birth_date = serializers.DateField(required=False, allow_null=True)
+    tax_code = serializers.CharField(
+        max_length=32,
+        required=False,
+        allow_blank=True,
+        help_text=_("Codice fiscale: validated, stored encrypted, never returned."),
+    )
+    comune = ComuneCodeField(help_text=_("ISTAT code or name of the comune of residence."))
+    phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    email = serializers.EmailField(max_length=254, required=False, allow_blank=True)
+    preferred_contact = serializers.ChoiceField(
+        choices=ContactChannel.choices, required=False, default=ContactChannel.PHONE
+    )
+    languages = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    access_needs = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    needs_step_free = serializers.BooleanField(required=False, default=False)
+
+
+class ReferralCreateSerializer(serializers.Serializer):
+    person = ReferralPersonInputSerializer()
+    consents = serializers.ListField(
+        child=consent_purpose_field(),
+        max_length=len(ConsentPurpose.values),
+        help_text=_("Purposes the person consented to; care coordination is required."),
+    )
+    reasons = serializers.ListField(
+        child=_id_field(),
+        required=False,
+        default=list,
+        max_length=50,
+        help_text=_("Ids of terms of the `need` vocabulary."),
+    )
+    reason_text = serializers.CharField(
+        max_length=5000, required=False, allow_blank=True, default=""
+    )
+    urgency = serializers.ChoiceField(
+        choices=Urgency.choices, required=False, default=Urgency.ROUTINE
+    )
+    risks = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    referring_organisation = serializers.PrimaryKeyRelatedField(
+        queryset=Organisation.objects.all(),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("One of your organisations; the first one when left out."),
+    )
+    programme = serializers.PrimaryKeyRelatedField(
+        queryset=Programme.objects.all(), required=False, allow_null=True, default=None
+    )
+
+
+class ReferralTransitionSerializer(serializers.Serializer):
+    to = referral_status_field()
+    reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    what_matters = serializers.CharField(
+        max_length=5000, required=False, allow_blank=True, allow_null=True, default=None
+    )
+    goals = serializers.CharField(
+        max_length=5000, required=False, allow_blank=True, allow_null=True, default=None
+    )
+
+
+class ReferralAssignSerializer(serializers.Serializer):
+    referrals = serializers.ListField(child=_id_field(), min_length=1, max_length=500)
+    link_worker = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(role=LINK_WORKER, is_active=True)
+    )
+
+
+class ReferralAssignResultSerializer(serializers.Serializer):
+    assigned = serializers.IntegerField()
+
+
+class CaseNoteInputSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=5000)
+
+
+class CaseNoteSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    at = serializers.DateTimeField()
+    author = serializers.CharField(source="author_label")
+    text = serializers.CharField()
+
+
+class ReferralEnrolInputSerializer(serializers.Serializer):
+    activity = serializers.PrimaryKeyRelatedField(queryset=Activity.objects.all())
+
+
+class ConsentChangeSerializer(serializers.Serializer):
+    purpose = consent_purpose_field()
+    action = serializers.ChoiceField(choices=[("give", "give"), ("withdraw", "withdraw")])
+
+
+class ConsentStateSerializer(serializers.Serializer):
+    active = serializers.ListField(
+        child=consent_purpose_field(),
+        help_text=_("Purposes the person consents to now."),
+    )
+
+
+class CaseloadParamsSerializer(serializers.Serializer):
+    """The link worker's list filters (the same as the caseload page)."""
+
+    view = serializers.ChoiceField(
+        choices=[("mine", "mine"), ("unassigned", "unassigned"), ("all", "all")], required=False
+    )
+    status = serializers.ChoiceField(choices=[("open", "open"), *Status.choices], required=False)
+    overdue = serializers.BooleanField(required=False, default=False)
+    comune = _id_field(required=False)
+    programme = _id_field(required=False)
+
+    def as_params(self) -> dict:
+        """Cleaned values in the form CaseloadFilter.from_params reads."""
+        data = self.validated_data
+        params = {
+            key: str(data[key]) for key in ("view", "status", "comune", "programme") if key in data
+        }
+        if data.get("overdue"):
+            params["overdue"] = "1"
+        return params
+
+
+class EnrolmentAnswerSerializer(serializers.Serializer):
+    accept = serializers.BooleanField()
+    reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class AttendanceLineInputSerializer(serializers.Serializer):
+    session_date = serializers.DateField()
+    present = serializers.BooleanField()
+
+
+class AttendanceLineSerializer(serializers.Serializer):
+    session_date = serializers.DateField()
+    present = serializers.BooleanField()
+
+
+# --- output ---------------------------------------------------------------------------------
+
+
+class ReferralLinkSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class ReferralNeedSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    label = serializers.CharField()
+
+
+class ReferralEventSerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    by = serializers.CharField(source="by_label")
+    from_status = serializers.CharField()
+    to_status = serializers.CharField()
+    note = serializers.CharField()
+
+
+class ReferralEnrolmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    activity = ReferralLinkSerializer()
+    status = enrolment_status_field()
+
+
+class ReferralPersonSerializer(serializers.Serializer):
+    """The person as the people working on the case see them: no codice fiscale."""
+
+    first_name = serializers.CharField()
+    last_name = serializers.CharField()
+    birth_date = serializers.DateField(allow_null=True)
+    comune = serializers.CharField(source="comune.istat_code", help_text=_("ISTAT code."))
+    phone = serializers.CharField()
+    email = serializers.CharField()
+
+
+# Free texts and who may read them: the link worker all of them, the prescriber who made the
+# referral what they wrote.
+PRIVATE_TEXTS = {
+    "reason_text": {LINK_WORKER, PRESCRIBER},
+    "risks": {LINK_WORKER, PRESCRIBER},
+    "what_matters": {LINK_WORKER},
+    "goals": {LINK_WORKER},
+}
+
+
+class ReferralSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = referral_status_field()
+    urgency = serializers.ChoiceField(choices=Urgency.choices)
+    received_at = serializers.DateTimeField()
+    first_contact_due = serializers.DateField()
+    is_overdue = serializers.BooleanField(
+        read_only=True,
+        allow_null=True,
+        help_text=_("First contact late (in the link worker's list; null elsewhere)."),
+    )
+    comune = serializers.CharField(source="comune.istat_code", help_text=_("ISTAT code."))
+    link_worker = serializers.IntegerField(source="link_worker_id", allow_null=True)
+    referring_organisation = ReferralLinkSerializer(allow_null=True)
+    needs = ReferralNeedSerializer(source="reasons", many=True)
+    timeline = ReferralEventSerializer(source="events", many=True)
+    enrolments = ReferralEnrolmentSerializer(many=True)
+    person = ReferralPersonSerializer(source="beneficiary")
+    reason_text = serializers.CharField(allow_null=True)
+    risks = serializers.CharField(allow_null=True)
+    what_matters = serializers.CharField(allow_null=True)
+    goals = serializers.CharField(allow_null=True)
+
+    def to_representation(self, referral):
+        data = super().to_representation(referral)
+        user = self.context["request"].user
+        role = effective_role(user)
+        for name, roles in PRIVATE_TEXTS.items():
+            allowed = role in roles and (role != PRESCRIBER or referral.referrer_id == user.pk)
+            if not allowed:
+                data[name] = None
+        return data
+
+
+class SuggestionReasonSerializer(serializers.Serializer):
+    text = serializers.CharField()
+    good = serializers.BooleanField()
+
+
+class SuggestionSerializer(serializers.Serializer):
+    activity = serializers.IntegerField(source="activity.pk")
+    name = serializers.CharField(source="activity.name")
+    score = serializers.FloatField()
+    distance_km = serializers.FloatField(allow_null=True)
+    places_left = serializers.IntegerField(allow_null=True)
+    reasons = SuggestionReasonSerializer(many=True)
+
+
+class InboxPersonSerializer(serializers.Serializer):
+    """The minimum a provider needs: first name, access needs, and contacts only where the
+    person agreed to be contacted."""
+
+    first_name = serializers.CharField()
+    access_needs = serializers.CharField()
+    needs_step_free = serializers.BooleanField()
+    phone = serializers.CharField(allow_null=True)
+    email = serializers.CharField(allow_null=True)
+
+
+class InboxEnrolmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    activity = ReferralLinkSerializer()
+    status = enrolment_status_field()
+    sent_at = serializers.DateTimeField()
+    person = serializers.SerializerMethodField()
+
+    @extend_schema_field(InboxPersonSerializer)
+    def get_person(self, enrolment) -> dict:
+        person = enrolment.referral.beneficiary
+        contact = bool(getattr(enrolment, "contact_allowed", False))
+        return InboxPersonSerializer(
+            {
+                "first_name": person.first_name,
+                "access_needs": person.access_needs,
+                "needs_step_free": person.needs_step_free,
+                "phone": person.phone if contact else None,
+                "email": person.email if contact else None,
+            }
+        ).data

@@ -1,0 +1,55 @@
+"""Every write of social prescribing. Pages, API, admin and commands all come through here."""
+
+from .enrolment import (
+    attendance_record,
+    chase_unanswered,
+    enrolment_create,
+    enrolment_respond,
+    enrolment_withdraw,
+    places_taken,
+    referral_capacity,
+)
+from .lifecycle import (
+    case_note_add,
+    link_workers_for,
+    referral_assign,
+    referral_create,
+    referral_transition,
+    settings_for,
+)
+from .people import (
+    active_consents,
+    beneficiary_find_or_create,
+    consent_give,
+    consent_withdraw,
+    find_duplicate,
+)
+from .subject import access_log_rows, retention_run, subject_erase, subject_export
+from .timeline import TRANSITIONS, allowed_next
+
+__all__ = [
+    "TRANSITIONS",
+    "access_log_rows",
+    "active_consents",
+    "allowed_next",
+    "attendance_record",
+    "beneficiary_find_or_create",
+    "case_note_add",
+    "chase_unanswered",
+    "consent_give",
+    "consent_withdraw",
+    "enrolment_create",
+    "enrolment_respond",
+    "enrolment_withdraw",
+    "find_duplicate",
+    "link_workers_for",
+    "places_taken",
+    "referral_assign",
+    "referral_capacity",
+    "referral_create",
+    "referral_transition",
+    "retention_run",
+    "settings_for",
+    "subject_erase",
+    "subject_export",
+]

@@ -1,0 +1,215 @@
+"""Sending a referral to an activity, the provider's answer, the session register."""
+
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from legami.accounts.models import User
+from legami.core.audit import audit
+from legami.core.roles import PROVIDER
+from legami.directory.models import Activity, ActivityStatus
+
+from ..models import (
+    HOLDING_PLACE,
+    Attendance,
+    Enrolment,
+    EnrolmentStatus,
+    Referral,
+    Status,
+)
+from ..notify import notify
+from .lifecycle import settings_for
+from .timeline import record_transition
+
+# A referral can be sent to activities once the conversation has happened.
+CAN_ENROL = (Status.ASSESSED, Status.PLAN_AGREED, Status.ENGAGED)
+
+
+def referral_capacity(activity: Activity) -> int | None:
+    """How many referred people the activity takes at a time (None: no limit given)."""
+    return activity.referral_slots if activity.referral_slots is not None else activity.capacity
+
+
+def places_taken(activity_id: int) -> int:
+    return Enrolment.objects.filter(activity_id=activity_id, status__in=HOLDING_PLACE).count()
+
+
+@transaction.atomic
+def enrolment_create(*, by, referral: Referral, activity: Activity) -> Enrolment:
+    """Send the referral to the activity, holding one of its places.
+
+    The activity row is locked first (SELECT ... FOR UPDATE on PostgreSQL; on SQLite the
+    IMMEDIATE transaction already holds the write lock), so two link workers sending two
+    people to the last place queue up: the second one counts the first one's enrolment.
+    """
+    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if referral.link_worker_id is None:
+        raise ValidationError({"activity": _("Assign the referral to a link worker first.")})
+    if referral.status not in CAN_ENROL:
+        raise ValidationError(
+            {
+                "activity": _(
+                    "Have the “what matters to you” conversation before choosing activities."
+                )
+            }
+        )
+    if activity.status != ActivityStatus.PUBLISHED:
+        raise ValidationError(
+            {
+                "activity": _("“%(name)s” is not published: it takes no referrals.")
+                % {"name": activity.name}
+            }
+        )
+    if not activity.accepts_referrals:
+        raise ValidationError(
+            {"activity": _("“%(name)s” does not take referrals.") % {"name": activity.name}}
+        )
+    if referral.enrolments.filter(activity=activity, status__in=HOLDING_PLACE).exists():
+        raise ValidationError({"activity": _("The person is already enrolled in this activity.")})
+    capacity = referral_capacity(activity)
+    if capacity is not None and places_taken(activity.pk) >= capacity:
+        raise ValidationError(
+            {
+                "activity": _("“%(name)s” has no places left: choose another activity.")
+                % {"name": activity.name}
+            }
+        )
+    enrolment = Enrolment.objects.create(referral=referral, activity=activity, sent_by=by)
+    audit(by=by, action="create", obj=enrolment, purpose="enrolment")
+    keepers = _keepers(activity)
+    notify(keepers, _("A new referral for “%(name)s”") % {"name": activity.name}, "referrals:inbox")
+    return enrolment
+
+
+def _keepers(activity: Activity):
+    return list(
+        User.objects.filter(
+            role=PROVIDER, is_active=True, person__memberships__organisation=activity.organisation
+        ).distinct()
+    )
+
+
+@transaction.atomic
+def enrolment_respond(*, by, enrolment: Enrolment, accept: bool, reason: str = "") -> Enrolment:
+    enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+    if enrolment.status != EnrolmentStatus.PENDING:
+        raise ValidationError(
+            {
+                "status": _("This referral has already been answered (%(status)s).")
+                % {"status": EnrolmentStatus(enrolment.status).label}
+            }
+        )
+    reason = (reason or "").strip()
+    if not accept and not reason:
+        raise ValidationError(
+            {"reason": _("Say why you decline: the link worker will look for another activity.")}
+        )
+    enrolment.status = EnrolmentStatus.ACCEPTED if accept else EnrolmentStatus.DECLINED
+    enrolment.responded_at = timezone.now()
+    enrolment.responded_by_label = by.email
+    enrolment.decline_reason = reason[:200]
+    enrolment.save()
+    audit(
+        by=by,
+        action="update",
+        obj=enrolment,
+        purpose="provider answer",
+        changes={"status": enrolment.status},
+    )
+    referral = enrolment.referral
+    subject = (
+        _("“%(name)s” accepted the referral") if accept else _("“%(name)s” declined the referral")
+    ) % {"name": enrolment.activity.name}
+    notify([referral.link_worker], subject, "referrals:detail", referral.pk)
+    return enrolment
+
+
+@transaction.atomic
+def enrolment_withdraw(*, by, enrolment: Enrolment, reason: str = "") -> Enrolment:
+    enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+    if enrolment.status not in HOLDING_PLACE:
+        raise ValidationError({"status": _("This enrolment is no longer active.")})
+    enrolment.status = EnrolmentStatus.WITHDRAWN
+    enrolment.decline_reason = (reason or "").strip()[:200]
+    enrolment.save(update_fields=["status", "decline_reason"])
+    audit(by=by, action="update", obj=enrolment, purpose="enrolment withdrawn")
+    return enrolment
+
+
+@transaction.atomic
+def attendance_record(*, by, enrolment: Enrolment, session_date: date, present: bool):
+    """One line of the register. The first presence of a person whose plan is agreed marks the
+    referral as engaged, which the referrer is told."""
+    enrolment = Enrolment.objects.select_related("referral").get(pk=enrolment.pk)
+    if enrolment.status != EnrolmentStatus.ACCEPTED:
+        raise ValidationError(
+            {"enrolment": _("Attendance is recorded only for accepted referrals.")}
+        )
+    if not isinstance(session_date, date):
+        raise ValidationError({"session_date": _("Enter a valid date.")})
+    if session_date > timezone.localdate():
+        raise ValidationError({"session_date": _("This session has not happened yet.")})
+    if session_date < timezone.localtime(enrolment.sent_at).date():
+        raise ValidationError({"session_date": _("The session is before the person was referred.")})
+    line, _created = Attendance.objects.update_or_create(
+        enrolment=enrolment,
+        session_date=session_date,
+        defaults={"present": bool(present), "recorded_by_label": by.email},
+    )
+    audit(by=by, action="update", obj=enrolment, purpose="attendance")
+    referral = enrolment.referral
+    if present and referral.status == Status.PLAN_AGREED:
+        record_transition(referral, by=by, to=Status.ENGAGED, note=_("first session attended"))
+        if referral.referrer_id:
+            notify(
+                [referral.referrer],
+                _("the person has started an activity"),
+                "referrals:detail",
+                referral.pk,
+            )
+    return line
+
+
+def chase_unanswered(now=None) -> tuple[int, int]:
+    """Remind providers of referrals left unanswered, then return them to the link worker.
+    Each row is claimed with a conditional UPDATE, so two runs never act twice.
+    Returns (reminded, returned)."""
+    now = now or timezone.now()
+    reminded = returned = 0
+    pending = Enrolment.objects.filter(status=EnrolmentStatus.PENDING).select_related(
+        "activity", "referral"
+    )
+    for enrolment in pending:
+        service = settings_for(enrolment.referral.comune_id)
+        age = now - enrolment.sent_at
+        if age >= timedelta(days=service.provider_return_days):
+            claimed = Enrolment.objects.filter(
+                pk=enrolment.pk, status=EnrolmentStatus.PENDING
+            ).update(status=EnrolmentStatus.RETURNED, responded_at=now)
+            if claimed:
+                returned += 1
+                notify(
+                    [enrolment.referral.link_worker],
+                    _("“%(name)s” did not answer: the referral is back with you")
+                    % {"name": enrolment.activity.name},
+                    "referrals:detail",
+                    enrolment.referral_id,
+                )
+        elif age >= timedelta(days=service.provider_reminder_days):
+            claimed = Enrolment.objects.filter(
+                Q(pk=enrolment.pk, status=EnrolmentStatus.PENDING, reminded_at__isnull=True)
+            ).update(reminded_at=now)
+            if claimed:
+                reminded += 1
+                notify(
+                    _keepers(enrolment.activity),
+                    _("A referral for “%(name)s” is waiting for your answer")
+                    % {"name": enrolment.activity.name},
+                    "referrals:inbox",
+                )
+    return reminded, returned

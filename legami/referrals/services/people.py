@@ -1,0 +1,215 @@
+"""The person referred: validation, duplicate detection, consents, export and erasure."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from stdnum.it import codicefiscale
+
+from legami.core.audit import audit
+from legami.core.crypto import keyed_hash
+from legami.directory.text import fold
+
+from ..consent import CONSENT_VERSION
+from ..models import (
+    OPEN_STATUSES,
+    Beneficiary,
+    Consent,
+    ConsentPurpose,
+    ContactChannel,
+    EnrolmentStatus,
+    Status,
+)
+from .timeline import record_transition
+
+BENEFICIARY_FIELDS = (
+    "first_name",
+    "last_name",
+    "birth_date",
+    "tax_code",
+    "comune",
+    "phone",
+    "email",
+    "preferred_contact",
+    "languages",
+    "access_needs",
+    "needs_step_free",
+)
+
+
+def _label(by) -> str:
+    return by.email if by is not None and by.is_authenticated else ""
+
+
+def normalise_person_tax_code(value: str) -> str:
+    value = (value or "").strip().upper().replace(" ", "")
+    if not value:
+        return ""
+    if len(value) != 16:
+        raise ValidationError(
+            {
+                "tax_code": _("A person's codice fiscale has 16 characters; this one has %(n)d.")
+                % {"n": len(value)}
+            }
+        )
+    if not codicefiscale.is_valid(value):
+        raise ValidationError(
+            {"tax_code": _("This codice fiscale is not valid: check it letter by letter.")}
+        )
+    return codicefiscale.compact(value)
+
+
+def identity_hash(first_name: str, last_name: str, birth_date) -> str:
+    if not (first_name and last_name and birth_date):
+        return ""
+    return keyed_hash(f"{fold(first_name).strip()}|{fold(last_name).strip()}|{birth_date}")
+
+
+def clean_beneficiary(data: dict) -> dict:
+    data = {key: data[key] for key in BENEFICIARY_FIELDS if key in data}
+    errors = {}
+    for key in ("first_name", "last_name"):
+        data[key] = (data.get(key) or "").strip()
+        if not data[key]:
+            errors[key] = _("This field is required.")
+    birth_date = data.get("birth_date")
+    if birth_date and not isinstance(birth_date, date):
+        errors["birth_date"] = _("Enter a valid date.")
+    elif birth_date and birth_date > timezone.localdate():
+        errors["birth_date"] = _("The birth date cannot be in the future.")
+    try:
+        data["tax_code"] = normalise_person_tax_code(data.get("tax_code", ""))
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if (
+        data.get("tax_code")
+        and birth_date
+        and "birth_date" not in errors
+        and "tax_code" not in errors
+        and codicefiscale.get_birth_date(data["tax_code"]) != birth_date
+    ):
+        errors["birth_date"] = _("The birth date does not match the codice fiscale.")
+    if not data.get("comune"):
+        errors["comune"] = _("Choose the comune where the person lives.")
+    contact = data.get("preferred_contact") or ContactChannel.PHONE
+    if contact == ContactChannel.PHONE and not (data.get("phone") or "").strip():
+        errors["phone"] = _("Give a phone number, or choose another way to be contacted.")
+    if contact == ContactChannel.EMAIL and not (data.get("email") or "").strip():
+        errors["email"] = _("Give an e-mail address, or choose another way to be contacted.")
+    if errors:
+        raise ValidationError(errors)
+    return data
+
+
+def find_duplicate(data: dict) -> Beneficiary | None:
+    """The record this person already has: same codice fiscale, or same name and birth date
+    when at most one of the two records has a codice fiscale."""
+    active = Beneficiary.objects.filter(anonymised_at__isnull=True)
+    if data.get("tax_code"):
+        match = active.filter(tax_code_hash=keyed_hash(data["tax_code"])).first()
+        if match:
+            return match
+    key = identity_hash(data["first_name"], data["last_name"], data.get("birth_date"))
+    if key:
+        candidates = active.filter(identity_hash=key)
+        if data.get("tax_code"):
+            candidates = candidates.filter(tax_code_hash="")
+        return candidates.first()
+    return None
+
+
+def beneficiary_find_or_create(*, by, is_demo: bool = False, user=None, **fields):
+    """The person's record, found before a new one is made. Returns (beneficiary, created).
+    A found record keeps its data; blanks are filled from what was typed now."""
+    data = clean_beneficiary(fields)
+    existing = find_duplicate(data)
+    if existing is not None:
+        filled = [k for k, v in data.items() if v and not getattr(existing, k)]
+        for key in filled:
+            setattr(existing, key, data[key])
+        if data.get("tax_code") and not existing.tax_code_hash:
+            existing.tax_code_hash = keyed_hash(data["tax_code"])
+            filled.append("tax_code_hash")
+        if user is not None and existing.user_id is None:
+            existing.user = user
+            filled.append("user")
+        if filled:
+            existing.save(update_fields=[*filled, "updated_at"])
+        audit(
+            by=by,
+            action="update",
+            obj=existing,
+            purpose="duplicate detected on referral",
+            changes={"fields": sorted(filled)},
+        )
+        return existing, False
+    beneficiary = Beneficiary(**data, user=user, is_demo=is_demo)
+    beneficiary.tax_code_hash = keyed_hash(data["tax_code"])
+    beneficiary.identity_hash = identity_hash(
+        data["first_name"], data["last_name"], data.get("birth_date")
+    )
+    beneficiary.full_clean(exclude=["tax_code_hash", "identity_hash", "pseudonym"])
+    try:
+        with transaction.atomic():
+            beneficiary.save()
+    except IntegrityError:
+        # Someone saved the same codice fiscale a moment ago: use theirs.
+        return Beneficiary.objects.get(tax_code_hash=beneficiary.tax_code_hash), False
+    audit(by=by, action="create", obj=beneficiary, purpose="referral")
+    return beneficiary, True
+
+
+# --- consent --------------------------------------------------------------------------------
+def active_consents(beneficiary: Beneficiary) -> set[str]:
+    return set(
+        beneficiary.consents.filter(withdrawn_at__isnull=True).values_list("purpose", flat=True)
+    )
+
+
+@transaction.atomic
+def consent_give(*, by, beneficiary: Beneficiary, purpose: str, version: str = CONSENT_VERSION):
+    if purpose not in ConsentPurpose.values:
+        raise ValidationError({"purpose": _("Unknown purpose of consent.")})
+    current = beneficiary.consents.filter(purpose=purpose, withdrawn_at__isnull=True).first()
+    if current is not None and current.text_version == version:
+        return current
+    if current is not None:
+        current.withdrawn_at = timezone.now()
+        current.withdrawn_by_label = _label(by)
+        current.save(update_fields=["withdrawn_at", "withdrawn_by_label"])
+    consent = Consent.objects.create(
+        beneficiary=beneficiary,
+        purpose=purpose,
+        text_version=version,
+        recorded_by=by if by is not None and by.is_authenticated else None,
+        recorded_by_label=_label(by),
+    )
+    audit(by=by, action="create", obj=beneficiary, purpose=f"consent given: {purpose}")
+    return consent
+
+
+@transaction.atomic
+def consent_withdraw(*, by, beneficiary: Beneficiary, purpose: str) -> None:
+    """One action, and what depended on the consent stops: without care coordination the open
+    referrals close and their places are released; without contact, providers stop seeing the
+    person's phone and e-mail (queries read the consent); without outcome measurement no new
+    questionnaire is recorded; without research the person leaves research extracts."""
+    updated = beneficiary.consents.filter(purpose=purpose, withdrawn_at__isnull=True).update(
+        withdrawn_at=timezone.now(), withdrawn_by_label=_label(by)
+    )
+    if not updated:
+        raise ValidationError({"purpose": _("There is no active consent for this purpose.")})
+    audit(by=by, action="update", obj=beneficiary, purpose=f"consent withdrawn: {purpose}")
+    if purpose == ConsentPurpose.CARE:
+        now = timezone.now()
+        for referral in beneficiary.referrals.filter(status__in=OPEN_STATUSES):
+            referral.enrolments.filter(
+                status__in=[EnrolmentStatus.PENDING, EnrolmentStatus.ACCEPTED]
+            ).update(status=EnrolmentStatus.WITHDRAWN, responded_at=now)
+            record_transition(
+                referral, by=by, to=Status.CLOSED, note=_("consent withdrawn"), now=now
+            )
+            referral.closure_reason = _("The person withdrew consent to care coordination.")
+            referral.save(update_fields=["closure_reason"])

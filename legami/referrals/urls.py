@@ -1,0 +1,42 @@
+from django.urls import path
+
+from . import api, views_cases, views_documents, views_public
+
+app_name = "referrals"
+
+api_urlpatterns = api.router.urls
+
+urlpatterns = [
+    # prescriber and link worker (views_cases)
+    path("", views_cases.referral_list, name="list"),
+    path("nuovo/", views_cases.referral_create, name="create"),
+    path("casi/", views_cases.caseload, name="caseload"),
+    path("casi/assegna/", views_cases.assign, name="assign"),
+    path("<int:pk>/", views_cases.referral_detail, name="detail"),
+    path("<int:pk>/stato/", views_cases.transition, name="transition"),
+    path("<int:pk>/note/", views_cases.note_add, name="note_add"),
+    path("<int:pk>/consensi/", views_cases.consent_change, name="consent"),
+    path("<int:pk>/abbinamento/", views_cases.match, name="match"),
+    path("<int:pk>/iscrivi/", views_cases.enrol, name="enrol"),
+    path("iscrizioni/<int:pk>/ritira/", views_cases.enrolment_withdraw, name="enrolment_withdraw"),
+    # documents (views_documents)
+    path("<int:pk>/riepilogo.pdf", views_documents.closing_summary, name="summary_pdf"),
+    path("dpo/", views_documents.dpo_search, name="dpo"),
+    path("dpo/persone/<int:pk>/", views_documents.dpo_person, name="dpo_person"),
+    path("dpo/persone/<int:pk>/dati.json", views_documents.dpo_export_json, name="dpo_export_json"),
+    path("dpo/persone/<int:pk>/dati.pdf", views_documents.dpo_export_pdf, name="dpo_export_pdf"),
+    path("dpo/persone/<int:pk>/cancella/", views_documents.dpo_erase, name="dpo_erase"),
+    path("ricerca/invii.csv", views_documents.research_csv, name="research_csv"),
+    # citizen, provider, territory admin (views_public)
+    path("autosegnalazione/", views_public.self_refer, name="self_refer"),
+    path("autosegnalazione/inviata/", views_public.self_refer_done, name="self_refer_done"),
+    path("miei-dati/", views_public.my_data, name="my_data"),
+    path("miei-dati/consensi/", views_public.my_consent, name="my_consent"),
+    path("miei-dati/dati.json", views_public.my_export, name="my_export"),
+    path("ente/", views_public.inbox, name="inbox"),
+    path("ente/<int:pk>/", views_public.enrolment_detail, name="enrolment"),
+    path("ente/<int:pk>/risposta/", views_public.enrolment_respond, name="enrolment_respond"),
+    path("ente/<int:pk>/presenze/", views_public.attendance, name="attendance"),
+    path("impostazioni/", views_public.settings_list, name="settings"),
+    path("impostazioni/<int:district_pk>/", views_public.settings_edit, name="settings_edit"),
+]

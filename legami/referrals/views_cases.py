@@ -1,0 +1,383 @@
+"""Pages of the prescriber (refers, follows the loop) and of the link worker (caseload,
+lifecycle, notes, consents, matching, enrolments). Thin: permission -> query -> form ->
+service -> redirect; a refused action becomes a message, never a 500."""
+
+from datetime import date
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from legami.accounts.models import User
+from legami.core.audit import audit
+from legami.core.permissions import permission_required
+from legami.core.roles import CITIZEN, LINK_WORKER, effective_role
+from legami.core.views_helpers import add_service_errors, paginate
+from legami.directory.models import Activity
+
+from . import matching, queries, queries_cases, services
+from .consent import CONSENT_TEXTS, REQUIRED
+from .forms import (
+    PART_OF_DAY_CHOICES,
+    WEEKDAY_CHOICES,
+    ConsentChangeForm,
+    EnrolForm,
+    ReferralForm,
+    TransitionForm,
+    consent_field_name,
+)
+from .models import (
+    ENDED_STATUSES,
+    ConsentPurpose,
+    Enrolment,
+    EnrolmentStatus,
+    Referral,
+    Status,
+)
+from .permissions import policy
+from .scopes import member_organisations
+from .services.enrolment import CAN_ENROL
+from .services.timeline import NEEDS_REASON
+
+REFERRAL_LIST = "referrals.referral"
+
+
+def _error_text(error: ValidationError) -> str:
+    return " ".join(str(m) for m in error.messages)
+
+
+def _detail(pk):
+    return redirect("referrals:detail", pk=pk)
+
+
+def _workable(request, pk) -> Referral:
+    """A referral the link worker may act on: 403 for other roles, 404 outside the territory."""
+    return policy.get_object_or_404(
+        request.user, "work", Referral.objects.select_related("beneficiary", "comune"), pk=pk
+    )
+
+
+def _age(birth_date: date | None) -> int | None:
+    if birth_date is None:
+        return None
+    today = timezone.localdate()
+    return (
+        today.year
+        - birth_date.year
+        - ((today.month, today.day) < (birth_date.month, birth_date.day))
+    )
+
+
+# --- prescriber ------------------------------------------------------------------------------
+@require_GET
+@permission_required(policy, "view")
+def referral_list(request):
+    role = effective_role(request.user)
+    if role == LINK_WORKER:
+        return redirect("referrals:caseload")
+    if role == CITIZEN:
+        return redirect("referrals:my_data")
+    page = paginate(request, queries_cases.referrals_made(request.user))
+    audit(by=request.user, action="list", object_type=REFERRAL_LIST, purpose="referrals made")
+    return render(request, "referrals/list.html", {"page_obj": page})
+
+
+def _create_errors(form, error: ValidationError) -> None:
+    """The service names the consents as one key: show it on the required consent's box."""
+    if hasattr(error, "error_dict"):
+        renamed = {}
+        for key, messages_ in error.message_dict.items():
+            target = consent_field_name(REQUIRED[0]) if key == "consents" else key
+            renamed.setdefault(target, []).extend(messages_)
+        error = ValidationError(renamed)
+    add_service_errors(form, error)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(policy, "refer")
+def referral_create(request):
+    organisations = member_organisations(request.user).order_by("name")
+    form = ReferralForm(request.POST or None, organisations=organisations)
+    referral = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            referral = services.referral_create(by=request.user, **form.service_data())
+        except ValidationError as error:
+            _create_errors(form, error)
+    if referral is not None:
+        messages.success(
+            request,
+            _("Referral sent: the link workers of %(comune)s have been told.")
+            % {"comune": referral.comune.name},
+        )
+        return _detail(referral.pk)
+    return render(request, "referrals/create.html", {"form": form})
+
+
+# --- link worker: caseload ---------------------------------------------------------------------
+@require_GET
+@permission_required(policy, "work")
+def caseload(request):
+    filters = queries.CaseloadFilter.from_params(request.GET)
+    page = paginate(request, queries.caseload(request.user, filters), per_page=50)
+    workers = queries_cases.assignable_link_workers(request.user, [r.comune_id for r in page])
+    audit(by=request.user, action="list", object_type=REFERRAL_LIST, purpose="caseload")
+    return render(
+        request,
+        "referrals/caseload.html",
+        {
+            "page_obj": page,
+            "filters": filters,
+            "views": [
+                ("mine", _("Mine")),
+                ("unassigned", _("Waiting for a link worker")),
+                ("all", _("All of my territory")),
+            ],
+            "statuses": [("open", _("open")), *Status.choices],
+            "workers": workers,
+            **queries_cases.caseload_filter_choices(request.user),
+        },
+    )
+
+
+def _back(request, default: str) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+@require_POST
+@permission_required(policy, "work")
+def assign(request):
+    back = _back(request, reverse("referrals:caseload"))
+    ids = [int(v) for v in request.POST.getlist("ids") if v.isdigit() and len(v) < 10]
+    referrals = list(policy.scope(request.user, "work", Referral.objects.all()).filter(pk__in=ids))
+    if not referrals:
+        messages.error(request, _("Select at least one referral of your territory."))
+        return redirect(back)
+    worker_id = request.POST.get("link_worker", "")
+    worker = (
+        User.objects.filter(pk=int(worker_id), role=LINK_WORKER, is_active=True).first()
+        if worker_id.isdigit() and len(worker_id) < 10
+        else None
+    )
+    try:
+        count = services.referral_assign(by=request.user, referrals=referrals, link_worker=worker)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d referral assigned to %(worker)s.",
+                "%(count)d referrals assigned to %(worker)s.",
+                count,
+            )
+            % {"count": count, "worker": worker.get_full_name() or worker.email},
+        )
+    return redirect(back)
+
+
+# --- one referral ------------------------------------------------------------------------------
+def _transition_choices(referral: Referral) -> list[dict]:
+    return [
+        {
+            "value": to,
+            "label": Status(to).label,
+            "needs_reason": to in NEEDS_REASON,
+            "asks_what_matters": to == Status.ASSESSED,
+            "asks_goals": to == Status.PLAN_AGREED,
+        }
+        for to in services.allowed_next(referral)
+    ]
+
+
+def _labels(stored: str, choices) -> list[str]:
+    codes = {code for code in stored.split(",") if code}
+    return [str(label) for code, label in choices if code in codes]
+
+
+@require_GET
+@permission_required(policy, "view")
+def referral_detail(request, pk):
+    if effective_role(request.user) == CITIZEN:
+        return redirect("referrals:my_data")
+    referral = queries.referral_detail(request.user, pk, action="view")
+    can_work = policy.allows(request.user, "work")
+    consents = list(referral.beneficiary.consents.all())
+    active = {c.purpose for c in consents if c.withdrawn_at is None}
+    audit(by=request.user, action="view", obj=referral, purpose="referral detail")
+    return render(
+        request,
+        "referrals/detail.html",
+        {
+            "referral": referral,
+            "person": referral.beneficiary,
+            "age": _age(referral.beneficiary.birth_date),
+            "reasons": list(referral.reasons.all()),
+            "events": list(referral.events.all()),
+            "enrolments": list(referral.enrolments.all()),
+            "consents": consents,
+            "consent_purposes": [
+                {
+                    "value": value,
+                    "label": label,
+                    "text": CONSENT_TEXTS[value],
+                    "active": value in active,
+                }
+                for value, label in ConsentPurpose.choices
+            ],
+            "days": _labels(referral.available_days, WEEKDAY_CHOICES),
+            "times": _labels(referral.available_times, PART_OF_DAY_CHOICES),
+            "can_work": can_work,
+            "can_read_risks": queries_cases.can_read_risks(request.user, referral),
+            "notes": list(queries_cases.case_notes(referral)) if can_work else [],
+            "transitions": _transition_choices(referral) if can_work else [],
+            "is_ended": referral.status in ENDED_STATUSES,
+            "can_enrol": can_work
+            and referral.link_worker_id is not None
+            and referral.status in CAN_ENROL,
+            "holding": (EnrolmentStatus.PENDING, EnrolmentStatus.ACCEPTED),
+        },
+    )
+
+
+@require_POST
+@permission_required(policy, "work")
+def transition(request, pk):
+    referral = _workable(request, pk)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose the next status from the list."))
+        return _detail(referral.pk)
+    data = form.cleaned_data
+    try:
+        services.referral_transition(
+            by=request.user,
+            referral=referral,
+            to=data["to"],
+            reason=data["reason"],
+            what_matters=data["what_matters"] if "what_matters" in request.POST else None,
+            goals=data["goals"] if "goals" in request.POST else None,
+        )
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(
+            request, _("The referral is now “%(status)s”.") % {"status": Status(data["to"]).label}
+        )
+    return _detail(referral.pk)
+
+
+@require_POST
+@permission_required(policy, "work")
+def note_add(request, pk):
+    referral = _workable(request, pk)
+    try:
+        services.case_note_add(
+            by=request.user, referral=referral, text=request.POST.get("text", "")
+        )
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("Note added."))
+    return _detail(referral.pk)
+
+
+@require_POST
+@permission_required(policy, "work")
+def consent_change(request, pk):
+    referral = _workable(request, pk)
+    form = ConsentChangeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a purpose of consent from the list."))
+        return _detail(referral.pk)
+    purpose, action = form.cleaned_data["purpose"], form.cleaned_data["action"]
+    label = ConsentPurpose(purpose).label
+    try:
+        if action == "give":
+            services.consent_give(
+                by=request.user, beneficiary=referral.beneficiary, purpose=purpose
+            )
+            done = _("Consent to %(purpose)s recorded.") % {"purpose": label}
+        else:
+            services.consent_withdraw(
+                by=request.user, beneficiary=referral.beneficiary, purpose=purpose
+            )
+            done = _("Consent to %(purpose)s withdrawn.") % {"purpose": label}
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, done)
+    return _detail(referral.pk)
+
+
+# --- matching and enrolments -------------------------------------------------------------------
+@require_GET
+@permission_required(policy, "work")
+def match(request, pk):
+    referral = _workable(request, pk)
+    suggestions = matching.suggest(referral)
+    audit(by=request.user, action="view", obj=referral, purpose="matching")
+    return render(
+        request,
+        "referrals/match.html",
+        {
+            "referral": referral,
+            "suggestions": suggestions,
+            "can_enrol": referral.link_worker_id is not None and referral.status in CAN_ENROL,
+        },
+    )
+
+
+@require_POST
+@permission_required(policy, "work")
+def enrol(request, pk):
+    referral = _workable(request, pk)
+    form = EnrolForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    activity = get_object_or_404(Activity, pk=form.cleaned_data["activity"])
+    try:
+        services.enrolment_create(by=request.user, referral=referral, activity=activity)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+        return redirect("referrals:match", pk=referral.pk)
+    messages.success(
+        request,
+        _("Referral sent to “%(name)s”: the organisers will answer.") % {"name": activity.name},
+    )
+    return _detail(referral.pk)
+
+
+@require_POST
+@permission_required(policy, "work")
+def enrolment_withdraw(request, pk):
+    workable = policy.scope(request.user, "work", Referral.objects.all())
+    enrolment = get_object_or_404(
+        Enrolment.objects.select_related("activity").filter(referral__in=workable.values("pk")),
+        pk=pk,
+    )
+    try:
+        services.enrolment_withdraw(
+            by=request.user, enrolment=enrolment, reason=request.POST.get("reason", "")
+        )
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(
+            request,
+            _("The person is no longer enrolled in “%(name)s”.")
+            % {"name": enrolment.activity.name},
+        )
+    return _detail(enrolment.referral_id)
