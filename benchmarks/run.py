@@ -47,9 +47,11 @@ from django.db import connection  # noqa: E402
 from django.db.migrations.executor import MigrationExecutor  # noqa: E402
 
 from benchmarks.report import Result, table, verdict, write_docs  # noqa: E402
+from legami.accounts.models import User  # noqa: E402
 from legami.demo import generator  # noqa: E402
 from legami.directory.models import Activity, ActivityStatus, Place, TaxonomyTerm  # noqa: E402
 from legami.network.models import Organisation  # noqa: E402
+from legami.referrals.models import Beneficiary, Referral, Status  # noqa: E402
 
 DOCS = ROOT / "docs" / "performance.md"
 # The search page's origin for distances: the capital, one of the comuni with coordinates.
@@ -90,13 +92,51 @@ def cases() -> list[tuple[str, str]]:
             f"/attivita/?q=camminata&need={need}&comune={COMUNE}&radius_km=25&free=1&sort=distance",
         ),
         ("activity detail", f"/attivita/{detail}/"),
+        *referral_cases(),
     ]
 
 
+def referral_cases() -> list[tuple[str, str, str]]:
+    """(label, URL, signed-in user) for the pages of social prescribing, as the generated
+    link worker with a 500-referral caseload and the generated provider (generate_data)."""
+    worker = User.objects.filter(email=generator.BENCH_LINK_WORKER).first()
+    provider = User.objects.filter(email=generator.BENCH_PROVIDER).first()
+    if worker is None or provider is None:
+        return []
+    held = Referral.objects.filter(link_worker=worker)
+    engaged = held.filter(status=Status.ENGAGED, enrolments__isnull=False).distinct()
+    count = engaged.count()
+    detail = engaged.order_by("pk").values_list("pk", flat=True)[count // 2] if count else 0
+    return [
+        (f"caseload: mine ({held.count()} referrals), page 1", "/invii/casi/", worker.email),
+        ("caseload: all of the territory", "/invii/casi/?view=all", worker.email),
+        ("caseload: overdue", "/invii/casi/?view=all&overdue=1", worker.email),
+        ("referral detail (engaged)", f"/invii/{detail}/", worker.email),
+        ("provider inbox", "/invii/ente/", provider.email),
+    ]
+
+
+def session_cookie(email: str) -> str:
+    """A signed-in session for `email`, made as Client.force_login makes it (the generated
+    staff accounts have a second factor, so the MFA middleware lets them through)."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    user = User.objects.get(email=email)
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    store[SESSION_KEY] = user._meta.pk.value_to_string(user)
+    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.save()
+    return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
+
+
 # --- calling the application ----------------------------------------------------------------
-def environ_for(url: str) -> dict:
+def environ_for(url: str, cookie: str = "") -> dict:
     parts = urlsplit(url)
-    return {
+    environ = {
         "REQUEST_METHOD": "GET",
         "SCRIPT_NAME": "",
         "PATH_INFO": parts.path,
@@ -116,6 +156,9 @@ def environ_for(url: str) -> dict:
         "wsgi.multiprocess": True,
         "wsgi.run_once": False,
     }
+    if cookie:
+        environ["HTTP_COOKIE"] = cookie
+    return environ
 
 
 def call(application, base: dict) -> tuple[int, int]:
@@ -161,9 +204,11 @@ def profile(application, base: dict, result: Result, runs: int = 5) -> None:
     result.slowest_sql = slowest
 
 
-def measure(application, label: str, url: str, requests: int, warmup: int) -> Result:
+def measure(
+    application, label: str, url: str, requests: int, warmup: int, cookie: str = ""
+) -> Result:
     result = Result(label, url)
-    base = environ_for(url)
+    base = environ_for(url, cookie)
     result.status, result.size = call(application, base)
     if result.status != 200:
         return result
@@ -278,7 +323,8 @@ def data_summary() -> str:
     published = Activity.objects.filter(status=ActivityStatus.PUBLISHED).count()
     return (
         f"{Organisation.objects.count():,} organisations, {Place.objects.count():,} places, "
-        f"{Activity.objects.count():,} activities ({published:,} published)"
+        f"{Activity.objects.count():,} activities ({published:,} published), "
+        f"{Beneficiary.objects.count():,} people, {Referral.objects.count():,} referrals"
     )
 
 
@@ -327,8 +373,12 @@ def main(argv=None) -> int:
     load_start = os.getloadavg()[0]
     print(f"{database}: {data_summary()}", file=sys.stderr)
     results = []
-    for label, url in pages:
-        result = measure(application, label, url, args.requests, args.warmup)
+    cookies = {}
+    for label, url, *who in pages:
+        cookie = ""
+        if who:
+            cookie = cookies.setdefault(who[0], session_cookie(who[0]))
+        result = measure(application, label, url, args.requests, args.warmup, cookie)
         results.append(result)
         shown = f"p95 {result.percentile(95):.1f} ms" if result.ok else f"status {result.status}"
         print(f"  {label:<42} {shown}", file=sys.stderr)

@@ -39,6 +39,13 @@ from .permissions import policy
 from .services.people import normalise_person_tax_code
 
 CASELOAD_VIEWS = ("mine", "unassigned", "all")
+ENCRYPTED_ON_ROWS = (
+    "reason_text",
+    "risks",
+    "what_matters",
+    "goals",
+    "beneficiary__tax_code",
+)
 
 
 @dataclass
@@ -108,6 +115,8 @@ def caseload(user, filters: CaseloadFilter) -> QuerySet:
         referrals = referrals.filter(programme_id=filters.programme)
     return (
         referrals.select_related("beneficiary", "comune", "link_worker", "programme")
+        # Rows show none of the encrypted texts: leave them (and their decryption) out.
+        .defer(*ENCRYPTED_ON_ROWS)
         .annotate(is_overdue=_overdue_expression(today))
         .order_by("-is_overdue", "first_contact_due", "-received_at", "-pk")
     )
@@ -118,6 +127,8 @@ def referrals_made(user) -> QuerySet:
     return (
         policy.scope(user, "view", Referral.objects.all())
         .select_related("beneficiary", "comune", "link_worker", "referring_organisation")
+        .defer(*ENCRYPTED_ON_ROWS)
+        .annotate(is_overdue=_overdue_expression(timezone.localdate()))
         .order_by("-received_at", "-pk")
     )
 

@@ -54,6 +54,9 @@ def environment(database: Database, var_dir: Path, **extra: str) -> dict[str, st
         for key, value in os.environ.items()
         if key not in {"DATABASE_URL", "LEGAMI_TEST_DB_SUFFIX", "DEBUG", "LEGAMI_VAR_DIR"}
     }
+    # The drill's processes run as a deployment would, on throw-away data: with the
+    # development key unless the caller gave a SECRET_KEY.
+    env.setdefault("LEGAMI_ALLOW_DEV_KEY", "1")
     env.update(
         DJANGO_SETTINGS_MODULE="legami.settings",
         DATABASE_URL=url(database),

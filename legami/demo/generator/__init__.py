@@ -3,7 +3,7 @@
 `manage.py generate_data --scale province --seed 1` fills the directory of the province of
 Cremona with made-up organisations, places and activities; every row carries
 `extra["generated"] = True`. See build.py for what is fixed by the seed and geo.py for the
-synthetic coordinates.
+synthetic coordinates. referrals.py adds made-up people and their referrals on top of it.
 """
 
 from .build import (
@@ -18,16 +18,34 @@ from .build import (
     generated_counts,
     generated_exists,
 )
+from .referrals import (
+    BENCH_LINK_WORKER,
+    BENCH_PRESCRIBER,
+    BENCH_PROVIDER,
+    REFERRAL_SCALES,
+    delete_generated_referrals,
+    generate_referrals,
+    referral_counts,
+    referrals_exist,
+)
 
 __all__ = [
     "ANCHOR",
+    "BENCH_LINK_WORKER",
+    "BENCH_PRESCRIBER",
+    "BENCH_PROVIDER",
+    "REFERRAL_SCALES",
     "MARK",
     "SCALES",
     "Report",
     "Scale",
     "comuni_for",
     "delete_generated",
+    "delete_generated_referrals",
     "generate",
+    "generate_referrals",
     "generated_counts",
     "generated_exists",
+    "referral_counts",
+    "referrals_exist",
 ]

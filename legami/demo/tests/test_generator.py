@@ -145,3 +145,113 @@ def test_synthetic_position_depends_on_the_code_only():
     assert geo.synthetic_position("019001", box) != geo.synthetic_position("019002", box)
     latitude, longitude = geo.synthetic_position("019001", box)
     assert box[0] < latitude < box[1] and box[2] < longitude < box[3]
+
+
+# --- referrals --------------------------------------------------------------------------------
+def referral_snapshot():
+    from legami.referrals.models import Referral
+
+    return sorted(
+        Referral.objects.values_list(
+            "beneficiary__pseudonym",
+            "status",
+            "urgency",
+            "source",
+            "comune__istat_code",
+            "link_worker__email",
+            "first_contact_due",
+        )
+    )
+
+
+def test_tiny_generates_referrals_that_follow_the_rules(cremona):
+    from legami.accounts.models import User
+    from legami.demo.generator import referrals as made
+    from legami.referrals import scopes
+    from legami.referrals.models import (
+        ENDED_STATUSES,
+        HOLDING_PLACE,
+        OPEN_STATUSES,
+        Beneficiary,
+        Enrolment,
+        Referral,
+        ReferralEvent,
+    )
+    from legami.referrals.services.enrolment import referral_capacity
+    from legami.referrals.services.timeline import TRANSITIONS
+
+    output = run("--seed", "2")
+    sizes = made.REFERRAL_SCALES["tiny"]
+    assert f"{sizes.referrals} referrals" in output
+    assert Beneficiary.objects.filter(email__endswith=made.DOMAIN, is_demo=True).count() == (
+        sizes.people
+    )
+    referrals = Referral.objects.all()
+    assert referrals.count() == sizes.referrals
+    assert referrals.values("status").distinct().count() >= 6
+    # Encrypted at rest through the model field, readable through it.
+    assert all(r.reason_text for r in referrals)
+    # At most one open referral per person; ended ones have their closing time.
+    for person in Beneficiary.objects.all():
+        assert person.referrals.filter(status__in=OPEN_STATUSES).count() <= 1
+    assert not referrals.filter(status__in=ENDED_STATUSES, closed_at__isnull=True).exists()
+    # Every timeline follows the lifecycle's transitions.
+    for referral in referrals.prefetch_related("events"):
+        steps = [e for e in referral.events.all() if e.from_status != e.to_status]
+        assert steps[0].to_status == "received" and not steps[0].from_status
+        for step in steps[1:]:
+            assert step.to_status in TRANSITIONS[step.from_status]
+        assert steps[-1].to_status == referral.status
+    assert ReferralEvent.objects.count() > sizes.referrals
+    # Places held never exceed what an activity takes.
+    for enrolment in Enrolment.objects.filter(status__in=HOLDING_PLACE).select_related("activity"):
+        capacity = referral_capacity(enrolment.activity)
+        if capacity is not None:
+            held = Enrolment.objects.filter(activity=enrolment.activity, status__in=HOLDING_PLACE)
+            assert held.count() <= capacity
+    # The benchmark's accounts: a caseload of the promised size, an inbox, a prescriber.
+    bench = User.objects.get(email=made.BENCH_LINK_WORKER)
+    assert referrals.filter(link_worker=bench).count() == sizes.caseload
+    assert scopes.referrals_visible(bench, referrals).count() >= sizes.caseload
+    provider = User.objects.get(email=made.BENCH_PROVIDER)
+    assert scopes.enrolments_for_provider(provider, Enrolment.objects.all()).exists()
+    prescriber = User.objects.get(email=made.BENCH_PRESCRIBER)
+    assert scopes.referrals_visible(prescriber, referrals).exists()
+
+
+def test_referrals_same_seed_same_data_and_if_missing_adds_nothing(cremona):
+    from legami.referrals.models import Beneficiary, Enrolment, Referral, ReferralEvent
+
+    run("--seed", "9")
+    first = referral_snapshot()
+    counts = (
+        Beneficiary.objects.count(),
+        Referral.objects.count(),
+        ReferralEvent.objects.count(),
+        Enrolment.objects.count(),
+    )
+    assert "nothing to do" in run("--seed", "9", "--if-missing")
+    assert (
+        Beneficiary.objects.count(),
+        Referral.objects.count(),
+        ReferralEvent.objects.count(),
+        Enrolment.objects.count(),
+    ) == counts
+    run("--seed", "9", "--replace")
+    assert referral_snapshot() == first
+    assert Referral.objects.count() == counts[1]
+
+
+def test_if_missing_adds_referrals_to_an_existing_directory(cremona):
+    from legami.demo.generator import referrals as made
+    from legami.referrals.models import Referral
+
+    run("--seed", "4")
+    made.delete_generated_referrals()
+    activities = sorted(Activity.objects.values_list("hsds_id", flat=True))
+    assert not Referral.objects.exists()
+    output = run("--seed", "4", "--if-missing")
+    assert "Generated tiny referrals" in output
+    assert "Generated tiny data" not in output
+    assert Referral.objects.count() == made.REFERRAL_SCALES["tiny"].referrals
+    assert sorted(Activity.objects.values_list("hsds_id", flat=True)) == activities

@@ -8,10 +8,11 @@ from legami.demo import generator
 
 class Command(BaseCommand):
     help = (
-        "Generate deterministic made-up directory data for benchmarks: province (Cremona, "
-        "3,000 organisations, 5,000 places, 15,000 activities) or region (Lombardia, ten times "
-        "that). Every row is marked extra.generated=true. Refuses to run twice unless "
-        "--replace is given."
+        "Generate deterministic made-up directory and referral data for benchmarks: province "
+        "(Cremona, 3,000 organisations, 5,000 places, 15,000 activities, 20,000 people, "
+        "30,000 referrals) or region (Lombardia, ten times that). Directory rows are marked "
+        "extra.generated=true, people by an @generato.legami.example address. Refuses to run "
+        "twice unless --replace is given; --if-missing adds only what is missing."
     )
 
     def add_arguments(self, parser):
@@ -23,18 +24,21 @@ class Command(BaseCommand):
         parser.add_argument(
             "--if-missing",
             action="store_true",
-            help="do nothing (and succeed) when generated data already exist",
+            help="add only the parts missing (referrals on an existing directory); do nothing "
+            "when all exist",
         )
 
     def handle(self, *args, scale, seed, replace, if_missing, **options):
         chosen = generator.SCALES[scale]
-        if generator.generated_exists():
-            counts = generator.generated_counts()
+        directory_done = generator.generated_exists()
+        referrals_done = generator.referrals_exist()
+        if directory_done or referrals_done:
+            counts = {**generator.generated_counts(), **generator.referral_counts()}
             summary = ", ".join(f"{n} {what}" for what, n in counts.items())
-            if if_missing and not replace:
+            if if_missing and not replace and directory_done and referrals_done:
                 self.stdout.write(f"Generated data already present ({summary}); nothing to do.")
                 return
-            if not replace:
+            if not replace and not if_missing:
                 raise CommandError(
                     f"Generated data already exist ({summary}). Run with --replace to delete "
                     "them and generate again."
@@ -42,9 +46,15 @@ class Command(BaseCommand):
         if not generator.comuni_for(chosen).exists():
             self.stdout.write("No comuni for this area yet: loading ISTAT's list first.")
             call_command("load_comuni", stdout=self.stdout)
+        # With --if-missing on a database that has the directory already, only the part that
+        # is missing (the referrals) is added.
+        only_referrals = if_missing and not replace and directory_done
         with transaction.atomic():
             if replace:
-                deleted = generator.delete_generated()
+                deleted = {
+                    **generator.delete_generated_referrals(),
+                    **generator.delete_generated(),
+                }
                 if any(deleted.values()):
                     audit(
                         by=None,
@@ -56,20 +66,36 @@ class Command(BaseCommand):
                         "Deleted earlier generated data: "
                         + ", ".join(f"{n} {what}" for what, n in deleted.items())
                     )
-            report = generator.generate(scale=chosen, seed=seed)
+            report = None
+            if not only_referrals:
+                report = generator.generate(scale=chosen, seed=seed)
+            referrals = generator.generate_referrals(scale=chosen, seed=seed)
+            changes = report.as_dict() if report else {"scale": scale, "seed": seed}
             audit(
                 by=None,
                 action="create",
                 object_type="demo.generated_data",
                 object_id=f"{scale}:{seed}",
-                changes=report.as_dict(),
+                changes={**changes, "referrals": referrals.as_dict()},
+            )
+        if report:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Generated {scale} data with seed {seed} in {report.seconds} s: "
+                    f"{report.comuni} comuni, {report.organisations} organisations, "
+                    f"{report.places} places, {report.activities} activities, "
+                    f"{report.schedules} schedules, {report.cost_options} cost options, "
+                    f"{report.term_links} term links; statuses {report.statuses}."
+                )
             )
         self.stdout.write(
             self.style.SUCCESS(
-                f"Generated {scale} data with seed {seed} in {report.seconds} s: "
-                f"{report.comuni} comuni, {report.organisations} organisations, "
-                f"{report.places} places, {report.activities} activities, "
-                f"{report.schedules} schedules, {report.cost_options} cost options, "
-                f"{report.term_links} term links; statuses {report.statuses}."
+                f"Generated {scale} referrals with seed {seed} in {referrals.seconds} s: "
+                f"{referrals.districts} districts, {referrals.link_workers} link workers, "
+                f"{referrals.prescribers} prescribers, {referrals.people} people, "
+                f"{referrals.referrals} referrals, {referrals.events} events, "
+                f"{referrals.consents} consents, {referrals.enrolments} enrolments, "
+                f"{referrals.attendance} attendance lines; {referrals.caseload} referrals held "
+                f"by {generator.BENCH_LINK_WORKER}; statuses {referrals.statuses}."
             )
         )

@@ -8,7 +8,7 @@ from django.db import transaction
 
 from legami.accounts.models import User
 from legami.core.roles import PERSONAL_DATA_ROLES, SUPERUSER
-from legami.demo import seed, seed_directory
+from legami.demo import seed, seed_directory, seed_referrals
 from legami.directory import services as directory
 from legami.directory.models import Activity, TaxonomyTerm
 from legami.network import services as network
@@ -36,6 +36,8 @@ class Command(BaseCommand):
             with transaction.atomic():
                 self._load_directory()
             self.stdout.write(self.style.SUCCESS("Demo activities loaded."))
+        if seed_referrals.load():
+            self.stdout.write(self.style.SUCCESS("Demo referrals loaded."))
         if not quiet_accounts:
             self._print_accounts()
 
@@ -222,7 +224,7 @@ class Command(BaseCommand):
 
     def _print_accounts(self):
         self.stdout.write(f"\nDemo accounts (password: {seed.DEMO_PASSWORD}):")
-        for email, role, *_ in seed.DEMO_USERS:
+        for email, role, *_ in [*seed.DEMO_USERS, *seed_referrals.DEMO_USERS]:
             self.stdout.write(f"  {role:<16} {email}")
         self.stdout.write(
             "Staff roles sign in with a second factor: the demo TOTP secret is "

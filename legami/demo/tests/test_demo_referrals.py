@@ -1,0 +1,86 @@
+"""The social-prescribing demo: every status, made through the services, loaded once."""
+
+import io
+
+import pytest
+from allauth.mfa.utils import is_mfa_enabled
+from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
+
+from legami.accounts.models import User
+from legami.demo import seed_referrals
+from legami.referrals import scopes
+from legami.referrals.models import (
+    Beneficiary,
+    Consent,
+    Enrolment,
+    Referral,
+    ReferralEvent,
+    Source,
+    Status,
+)
+
+
+@pytest.mark.django_db
+def test_demo_referrals_cover_every_status_and_load_once():
+    call_command("load_demo", stdout=io.StringIO())
+    counts = seed_referrals.summary()
+    events = ReferralEvent.objects.count()
+    output = io.StringIO()
+    call_command("load_demo", stdout=output)
+    assert "Demo referrals loaded" not in output.getvalue()
+    assert seed_referrals.summary() == counts
+    assert ReferralEvent.objects.count() == events
+    assert User.objects.filter(email__in=[u[0] for u in seed_referrals.DEMO_USERS]).count() == 3
+
+    referrals = Referral.objects.all()
+    assert set(referrals.values_list("status", flat=True)) == set(Status.values)
+    assert not referrals.filter(is_demo=False).exists()
+    people = Beneficiary.objects.all()
+    assert people.count() == len(seed_referrals.PEOPLE) + 1 >= 12
+    assert not people.filter(is_demo=False).exists()
+    assert all(p.last_name == "Esempio" for p in people.exclude(user__isnull=False))
+    assert not people.exclude(tax_code="").exists()  # no tax code invented for anyone
+    # The particular cases a demo has to show.
+    overdue = referrals.filter(status=Status.RECEIVED, first_contact_due__lt=timezone.localdate())
+    assert overdue.count() == 1
+    assert referrals.filter(has_safeguarding_flag=True).count() == 1
+    self_referral = referrals.get(source=Source.SELF)
+    assert self_referral.beneficiary.user.email == seed_referrals.CITIZEN
+    assert self_referral.referrer is None
+    withdrawn = Consent.objects.get(withdrawn_at__isnull=False)
+    assert withdrawn.purpose == "contact"
+    assert set(Enrolment.objects.values_list("status", flat=True)) == {
+        "pending",
+        "accepted",
+        "declined",
+    }
+    # Made through the services: every referral has its timeline, no e-mail left the machine.
+    assert not referrals.filter(events__isnull=True).exists()
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_demo_accounts_reach_the_demo_referrals():
+    call_command("load_demo", stdout=io.StringIO())
+    everything = Referral.objects.all()
+    for email in (
+        "connettore@demo.legami.example",
+        "facilitatore@demo.legami.example",
+        "prescrittore@demo.legami.example",
+        "assistente.sociale@demo.legami.example",
+        seed_referrals.CITIZEN,
+    ):
+        user = User.objects.get(email=email)
+        assert scopes.referrals_visible(user, everything).exists(), email
+    for email in ("fornitore@demo.legami.example", "biblioteca@demo.legami.example"):
+        provider = User.objects.get(email=email)
+        assert is_mfa_enabled(provider)
+        assert scopes.enrolments_for_provider(provider, Enrolment.objects.all()).exists(), email
+    worker = User.objects.get(email="connettore@demo.legami.example")
+    tuscany = User.objects.get(email="facilitatore@demo.legami.example")
+    mine = set(scopes.referrals_visible(worker, everything).values_list("pk", flat=True))
+    theirs = set(scopes.referrals_visible(tuscany, everything).values_list("pk", flat=True))
+    assert mine and theirs and not mine & theirs
+    assert all(u.last_name.endswith("(demo)") for u in User.objects.filter(is_demo=True))
