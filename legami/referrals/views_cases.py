@@ -126,14 +126,16 @@ def referral_create(request):
 @permission_required(policy, "work")
 def caseload(request):
     filters = queries.CaseloadFilter.from_params(request.GET)
-    page = paginate(request, queries.caseload(request.user, filters), per_page=50)
-    workers = queries_cases.assignable_link_workers(request.user, [r.comune_id for r in page])
+    page = paginate(request, queries.caseload_ids(request.user, filters), per_page=50)
+    rows = queries.caseload_rows(page.object_list)
+    workers = queries_cases.assignable_link_workers(request.user, [r.comune_id for r in rows])
     audit(by=request.user, action="list", object_type=REFERRAL_LIST, purpose="caseload")
     return render(
         request,
         "referrals/caseload.html",
         {
             "page_obj": page,
+            "rows": rows,
             "filters": filters,
             "views": [
                 ("mine", _("Mine")),

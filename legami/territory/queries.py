@@ -50,18 +50,37 @@ def resolve_comune(text: str) -> list[Comune]:
 
 
 def comuni_in_scope(user) -> QuerySet[Comune]:
-    """The comuni a territory administrator works on (all of them for a superuser)."""
+    """The comuni a user works on through their jurisdictions (all of them for a superuser).
+
+    The jurisdictions (a handful of rows) are read first and the comuni then selected by
+    plain id lists and one subquery, without joins or DISTINCT: this scope sits inside most
+    lists of the product."""
     if effective_role(user) == SUPERUSER:
         return Comune.objects.all()
     if not user.is_authenticated:
         return Comune.objects.none()
-    areas = Jurisdiction.objects.filter(user=user)
-    return Comune.objects.filter(
-        Q(province__region__in=areas.values("region"))
-        | Q(province__in=areas.values("province"))
-        | Q(districts__in=areas.values("district"))
-        | Q(pk__in=areas.values("comune"))
-    ).distinct()
+    areas = list(
+        Jurisdiction.objects.filter(user=user).values_list(
+            "region_id", "province_id", "district_id", "comune_id"
+        )
+    )
+    if not areas:
+        return Comune.objects.none()
+    regions, provinces, districts, comuni = (
+        [area[i] for area in areas if area[i] is not None] for i in range(4)
+    )
+    scope = Q(pk__in=comuni) if comuni else Q(pk__in=[])
+    if regions:
+        scope |= Q(province__region_id__in=regions)
+    if provinces:
+        scope |= Q(province_id__in=provinces)
+    if districts:
+        scope |= Q(
+            pk__in=District.comuni.through.objects.filter(district_id__in=districts).values(
+                "comune_id"
+            )
+        )
+    return Comune.objects.filter(scope)
 
 
 def districts_with_counts() -> QuerySet[District]:

@@ -5,6 +5,7 @@ that runs the walking group, a citizen, and one referral made through the servic
 from datetime import date
 
 import pytest
+from django.utils import translation
 
 from legami.conftest import make_user
 from legami.core import roles
@@ -29,6 +30,16 @@ def person_data(comune, **overrides):
     }
     data.update(overrides)
     return data
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """Messages are asserted in English, the source language: pages answer in the default
+    language when a request names none, so the default is English here. Italian pages are
+    checked in test_italian.py, with the catalogue."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
