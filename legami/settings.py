@@ -237,6 +237,9 @@ PSEUDONYM_KEY = os.environ.get("PSEUDONYM_KEY", SECRET_KEY)
 # Closed social-prescribing cases are anonymised after this many days (referrals_retention).
 REFERRALS_RETENTION_DAYS = int(os.environ.get("REFERRALS_RETENTION_DAYS", 5 * 365))
 
+# Address of the site as people reach it, for links in e-mails (no request to read it from).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
 # --- E-mail ----------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",

@@ -1,6 +1,7 @@
 """Telling people what happened to a referral: an in-app notification and an e-mail, with a
 link and no health detail (the details stay behind the sign-in)."""
 
+from django.conf import settings
 from django.urls import reverse
 
 from legami.core.emails import send_templated_email
@@ -17,6 +18,6 @@ def notify(users, subject: str, url_name: str, *args) -> None:
         send_templated_email(
             "referrals/emails/update",
             [user.email],
-            {"subject": subject, "url": url},
+            {"subject": subject, "url": settings.SITE_URL + url},
             language=user.preferred_language,
         )
