@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import time
 
 from django.db.models import Count, Prefetch, Q
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -149,7 +150,10 @@ def suggest(referral: Referral, *, limit: int = 20) -> list[Suggestion]:
             reasons.append(
                 Reason(
                     _("%(km)s km from %(comune)s")
-                    % {"km": f"{distance:.0f}", "comune": comune.name},
+                    % {
+                        "km": formats.number_format(round(distance, 1 if distance < 10 else 0)),
+                        "comune": comune.name,
+                    },
                     good=distance <= MAX_DISTANCE_KM / 2,
                 )
             )
