@@ -234,6 +234,8 @@ class Referral(models.Model):
         indexes = [
             models.Index(fields=["link_worker", "status"]),
             models.Index(fields=["comune", "status"]),
+            # A link worker's own cases within their territory's comuni (the caseload's "mine").
+            models.Index(fields=["comune", "link_worker"], name="referral_comune_worker"),
             models.Index(fields=["referring_organisation", "received_at"]),
         ]
         constraints = [
