@@ -535,3 +535,15 @@ def test_post_only_pages_refuse_get(care):
     client = signed_in(care["provider"])
     assert client.get(reverse("referrals:attendance", args=[enrolment.pk])).status_code == 405
     assert signed_in(care["citizen"]).get(MY_CONSENT).status_code == 405
+
+
+def test_my_data_shows_the_plan_agreed_with_the_person(care, citizen_referral):
+    worker = care["link_worker"]
+    engage(care, citizen_referral)
+    services.referral_transition(
+        by=worker, referral=citizen_referral, to="plan_agreed", goals="Uscire due volte a settimana"
+    )
+    page = signed_in(care["citizen"]).get(MY_DATA).content.decode()
+    assert "Your plan" in page
+    assert "Stare con altre persone." in page  # what matters, as told to the link worker
+    assert "Uscire due volte a settimana" in page
