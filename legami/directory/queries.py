@@ -202,8 +202,14 @@ def _text_filter(activities: QuerySet, query_text: str) -> QuerySet:
     stems = text.query_stems(folded)
     if not stems:
         return activities
-    for stem in stems:
-        activities = activities.filter(search_stems__contains=" " + stem)
+    # Every stem as a word prefix, through the FTS5 index of the stems (migration 0005).
+    match = " AND ".join('"' + stem.replace('"', '""') + '"*' for stem in stems)
+    activities = activities.filter(
+        pk__in=RawSQL(
+            "SELECT rowid FROM directory_activity_stems WHERE directory_activity_stems MATCH %s",
+            [match],
+        )
+    )
     # Relevance on SQLite: the words in the name first.
     first = text.words(folded)[0]
     return activities.annotate(

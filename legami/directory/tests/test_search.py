@@ -2,6 +2,7 @@
 
 import math
 import re
+import uuid
 from datetime import time
 
 import pytest
@@ -280,3 +281,29 @@ def test_queries_do_not_grow_with_the_data(
     assert _queries_for(client, params) == before
     with django_assert_max_num_queries(8):
         client.get(SEARCH, params)
+
+
+def test_word_index_follows_every_write(world, client):
+    """Words are found through an index the database keeps itself (FTS5 over the stems on
+    SQLite, a tsvector on PostgreSQL), for writes the ORM makes row by row, in bulk or by
+    UPDATE. On SQLite a later migration that rebuilds the activity table would drop the
+    index's triggers: this test is what notices."""
+    from legami.directory.models import Activity
+
+    activity = world["activity"]
+    assert names(client.get(SEARCH, {"q": "castagneti"})) == ["Camminata nei castagneti"]
+    Activity.objects.filter(pk=activity.pk).update(
+        search_stems=" racchett nev ", search_text=" racchette neve "
+    )
+    assert names(client.get(SEARCH, {"q": "racchette"})) == ["Camminata nei castagneti"]
+    assert names(client.get(SEARCH, {"q": "castagneti"})) == []
+    clone = Activity.objects.get(pk=activity.pk)
+    clone.pk = None
+    clone.hsds_id = uuid.uuid4()
+    clone.name = "Ciaspolata"
+    clone.search_stems = " ciaspol "
+    clone.search_text = " ciaspolata "
+    Activity.objects.bulk_create([clone])
+    assert names(client.get(SEARCH, {"q": "ciaspolata"})) == ["Ciaspolata"]
+    Activity.objects.filter(name="Ciaspolata").delete()
+    assert names(client.get(SEARCH, {"q": "ciaspolata"})) == []
