@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "legami.network",
     "legami.directory",
     "legami.referrals",
+    "legami.outcomes",
     "legami.demo",
     # Django and the ecosystem.
     "django.contrib.admin",

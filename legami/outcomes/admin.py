@@ -1,0 +1,138 @@
+"""Back office for impact measurement. The instrument library is data loaded by migration and
+checked by `services.instrument_check`; here it is read-mostly. Responses are personal data:
+read-only, and each view is written to the access log."""
+
+from django.contrib import admin
+
+from legami.core.audit import audit
+
+from .models import Answer, Instrument, InstrumentItem, InterpretationBand, Response
+
+
+class ItemInline(admin.TabularInline):
+    model = InstrumentItem
+    extra = 0
+    fields = [
+        "number",
+        "text",
+        "text_en",
+        "text_fr",
+        "scale_min",
+        "scale_max",
+        "reverse",
+        "subscale",
+    ]
+    readonly_fields = ["number", "scale_min", "scale_max", "reverse", "subscale"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class BandInline(admin.TabularInline):
+    model = InterpretationBand
+    extra = 0
+    fields = ["subscale", "low", "high", "label", "label_en", "label_fr", "is_flag"]
+    readonly_fields = ["subscale", "low", "high", "is_flag"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Instrument)
+class InstrumentAdmin(admin.ModelAdmin):
+    """Names and wording may be edited (an organisation loads a licensed instrument's wording
+    here); the scoring rule, scales and bands may not."""
+
+    list_display = ["code", "name", "licence", "item_text_licensed", "is_active"]
+    list_filter = ["is_active", "item_text_licensed"]
+    fields = [
+        "code",
+        "name",
+        "name_en",
+        "name_fr",
+        "licence",
+        "source",
+        "item_text_licensed",
+        "scoring",
+        "min_score",
+        "max_score",
+        "minimal_important_change",
+        "higher_is_better",
+        "is_active",
+    ]
+    readonly_fields = [
+        "code",
+        "scoring",
+        "min_score",
+        "max_score",
+        "minimal_important_change",
+        "higher_is_better",
+        "item_text_licensed",
+    ]
+    inlines = [ItemInline, BandInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class AnswerInline(admin.TabularInline):
+    model = Answer
+    extra = 0
+    fields = ["item", "value"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Response)
+class ResponseAdmin(admin.ModelAdmin):
+    list_display = ["instrument", "timepoint", "administered_on", "is_complete", "score"]
+    list_filter = ["instrument", "timepoint", "is_complete"]
+    readonly_fields = [
+        "instrument",
+        "beneficiary",
+        "referral",
+        "timepoint",
+        "administered_on",
+        "mode",
+        "entered_by",
+        "is_complete",
+        "raw_score",
+        "score",
+        "subscale_scores",
+        "created_at",
+    ]
+    fields = readonly_fields
+    inlines = [AnswerInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        obj = self.get_object(request, object_id)
+        if obj is not None and response.status_code == 200:
+            audit(by=request.user, action="view", obj=obj, purpose="back office")
+        return response
+
+    def changelist_view(self, request, extra_context=None):
+        audit(
+            by=request.user,
+            action="list",
+            object_type=self.model._meta.label_lower,
+            purpose="back office",
+        )
+        return super().changelist_view(request, extra_context)

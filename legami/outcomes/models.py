@@ -1,0 +1,229 @@
+"""Impact measurement: the library of validated instruments (as data: items, interpretation
+bands and the scoring rule in JSON), and the responses people give to them.
+
+The scoring rule lives in `Instrument.scoring` and is read by `scoring.py`; no code path is keyed
+on an instrument's code. Texts are in Italian (`text`, the default language) with English and
+French beside them; an instrument whose wording is licensed (`item_text_licensed`) ships no text.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from legami.referrals.models import Beneficiary, Referral
+
+
+def _localised(obj, field: str) -> str:
+    """The field in the active language (English/French columns), Italian otherwise."""
+    language = (translation.get_language() or "it")[:2]
+    if language in ("en", "fr"):
+        value = getattr(obj, f"{field}_{language}", "")
+        if value:
+            return value
+    return getattr(obj, field)
+
+
+class Instrument(models.Model):
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    name_fr = models.CharField(_("name (French)"), max_length=200, blank=True)
+    licence = models.CharField(_("licence"), max_length=300, blank=True)
+    source = models.TextField(_("source"), blank=True, help_text=_("Citation and address."))
+    item_text_licensed = models.BooleanField(
+        _("item wording under licence"),
+        default=False,
+        help_text=_(
+            "The wording of the items is not shipped: each organisation loads it under its "
+            "own licence."
+        ),
+    )
+    scoring = models.JSONField(_("scoring rule"), default=dict)
+    min_score = models.DecimalField(
+        _("lowest score"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    max_score = models.DecimalField(
+        _("highest score"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    minimal_important_change = models.DecimalField(
+        _("minimal important change"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    higher_is_better = models.BooleanField(_("higher is better"), default=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("instrument")
+        verbose_name_plural = _("instruments")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(min_score__isnull=True)
+                | Q(max_score__isnull=True)
+                | Q(min_score__lte=F("max_score")),
+                name="instrument_score_range",
+            ),
+        ]
+
+    def __str__(self):
+        return self.localised_name
+
+    @property
+    def localised_name(self) -> str:
+        return _localised(self, "name")
+
+
+class InstrumentItem(models.Model):
+    instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="items")
+    number = models.PositiveSmallIntegerField(_("number"))
+    text = models.TextField(_("text"), blank=True)
+    text_en = models.TextField(_("text (English)"), blank=True)
+    text_fr = models.TextField(_("text (French)"), blank=True)
+    scale_min = models.SmallIntegerField(_("lowest answer"))
+    scale_max = models.SmallIntegerField(_("highest answer"))
+    reverse = models.BooleanField(_("reverse scored"), default=False)
+    subscale = models.SlugField(_("subscale"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("item")
+        verbose_name_plural = _("items")
+        ordering = ["instrument", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["instrument", "number"], name="item_unique_number"),
+            models.CheckConstraint(
+                condition=Q(scale_min__lt=F("scale_max")), name="item_scale_range"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.instrument.code} {self.number}"
+
+    @property
+    def localised_text(self) -> str:
+        return _localised(self, "text")
+
+
+class InterpretationBand(models.Model):
+    """A range of scores with its meaning; `subscale` blank means the instrument's score."""
+
+    instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="bands")
+    subscale = models.SlugField(_("subscale"), max_length=40, blank=True)
+    low = models.DecimalField(_("from"), max_digits=6, decimal_places=2)
+    high = models.DecimalField(_("to"), max_digits=6, decimal_places=2)
+    label = models.CharField(_("label"), max_length=200)
+    label_en = models.CharField(_("label (English)"), max_length=200, blank=True)
+    label_fr = models.CharField(_("label (French)"), max_length=200, blank=True)
+    is_flag = models.BooleanField(
+        _("flag"), default=False, help_text=_("A score here deserves the worker's attention.")
+    )
+
+    class Meta:
+        verbose_name = _("interpretation band")
+        verbose_name_plural = _("interpretation bands")
+        ordering = ["instrument", "subscale", "low"]
+        constraints = [
+            models.CheckConstraint(condition=Q(low__lte=F("high")), name="band_range"),
+        ]
+
+    def __str__(self):
+        return f"{self.low}–{self.high} {self.localised_label}"
+
+    @property
+    def localised_label(self) -> str:
+        return _localised(self, "label")
+
+
+class Timepoint(models.TextChoices):
+    BASELINE = "baseline", _("baseline")
+    FOLLOW_UP_3M = "follow_up_3m", _("follow-up at 3 months")
+    FOLLOW_UP_6M = "follow_up_6m", _("follow-up at 6 months")
+    OTHER = "other", _("other")
+
+
+FOLLOW_UPS = (Timepoint.FOLLOW_UP_3M, Timepoint.FOLLOW_UP_6M)
+
+
+class Mode(models.TextChoices):
+    WORKER = "worker", _("administered by a worker")
+    SELF = "self", _("self-completed")
+
+
+class Response(models.Model):
+    instrument = models.ForeignKey(
+        Instrument, verbose_name=_("instrument"), on_delete=models.PROTECT, related_name="responses"
+    )
+    beneficiary = models.ForeignKey(
+        Beneficiary,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="outcome_responses",
+    )
+    referral = models.ForeignKey(
+        Referral,
+        verbose_name=_("referral"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="outcome_responses",
+    )
+    timepoint = models.CharField(_("timepoint"), max_length=16, choices=Timepoint.choices)
+    administered_on = models.DateField(_("administered on"))
+    mode = models.CharField(_("mode"), max_length=8, choices=Mode.choices, default=Mode.WORKER)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    is_complete = models.BooleanField(_("complete"), default=False)
+    raw_score = models.DecimalField(
+        _("raw score"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    score = models.DecimalField(_("score"), max_digits=6, decimal_places=2, null=True, blank=True)
+    # Instruments reported per item or per subscale (ONS4): {"anxiety": "3.00", ...}.
+    subscale_scores = models.JSONField(_("subscale scores"), default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("response")
+        verbose_name_plural = _("responses")
+        ordering = ["beneficiary", "instrument", "administered_on", "created_at"]
+        indexes = [
+            models.Index(
+                fields=["beneficiary", "instrument", "administered_on"],
+                name="response_person_instrument",
+            )
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(timepoint__in=Timepoint.values), name="response_timepoint_valid"
+            ),
+            models.CheckConstraint(condition=Q(mode__in=Mode.values), name="response_mode_valid"),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(raw_score__isnull=False),
+                name="response_score_has_raw",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.instrument.code} · {self.get_timepoint_display()} · {self.administered_on}"
+
+
+class Answer(models.Model):
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    item = models.ForeignKey(InstrumentItem, on_delete=models.PROTECT, related_name="answers")
+    value = models.SmallIntegerField(_("value"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        ordering = ["response", "item__number"]
+        constraints = [
+            models.UniqueConstraint(fields=["response", "item"], name="answer_unique_item"),
+        ]
+
+    def __str__(self):
+        return f"{self.item} = {self.value}"
