@@ -7,12 +7,6 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test lint migrate demo totp vendor messages clean bench e2e load
 
-# Without SECRET_KEY the settings refuse to start unless DEBUG=1 or LEGAMI_ALLOW_DEV_KEY=1.
-# These targets work on local or test data, so they allow the development key (an explicit
-# LEGAMI_ALLOW_DEV_KEY=0 or a SECRET_KEY in the environment still wins); `make load` sets its
-# own fresh SECRET_KEY, as a deployment does.
-migrate demo run test e2e bench totp messages: export LEGAMI_ALLOW_DEV_KEY ?= 1
-
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip

@@ -3,11 +3,8 @@ adds a minimal view, the framework's floor) and DEBUG off, whatever the environm
 
 import os
 
-# Benchmarks run on generated data: the development key is fine unless one is given.
-os.environ.setdefault("LEGAMI_ALLOW_DEV_KEY", "1")
-
-from legami.settings import *  # noqa: E402, F403
-from legami.settings import DATABASES, LOGGING  # noqa: E402
+from legami.settings import *  # noqa: F403
+from legami.settings import DATABASES, LOGGING
 
 DEBUG = False
 ROOT_URLCONF = "benchmarks.urls"

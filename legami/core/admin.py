@@ -1,6 +1,38 @@
 from django.contrib import admin
 
+from .audit import audit
 from .models import AuditEvent
+
+
+class AuditedReadOnlyAdmin(admin.ModelAdmin):
+    """Back office for records about people: read-only (changes go through the modules'
+    services, as actions), and every list and every record opened is written to the access
+    log."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        obj = self.get_object(request, object_id)
+        if obj is not None and response.status_code == 200:
+            audit(by=request.user, action="view", obj=obj, purpose="back office")
+        return response
+
+    def changelist_view(self, request, extra_context=None):
+        audit(
+            by=request.user,
+            action="list",
+            object_type=self.model._meta.label_lower,
+            purpose="back office",
+        )
+        return super().changelist_view(request, extra_context)
 
 
 @admin.register(AuditEvent)

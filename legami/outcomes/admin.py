@@ -4,7 +4,7 @@ read-only, and each view is written to the access log."""
 
 from django.contrib import admin
 
-from legami.core.audit import audit
+from legami.core.admin import AuditedReadOnlyAdmin
 
 from .models import Answer, Instrument, InstrumentItem, InterpretationBand, Response
 
@@ -92,7 +92,7 @@ class AnswerInline(admin.TabularInline):
 
 
 @admin.register(Response)
-class ResponseAdmin(admin.ModelAdmin):
+class ResponseAdmin(AuditedReadOnlyAdmin):
     list_display = ["instrument", "timepoint", "administered_on", "is_complete", "score"]
     list_filter = ["instrument", "timepoint", "is_complete"]
     readonly_fields = [
@@ -111,28 +111,3 @@ class ResponseAdmin(admin.ModelAdmin):
     ]
     fields = readonly_fields
     inlines = [AnswerInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        response = super().change_view(request, object_id, form_url, extra_context)
-        obj = self.get_object(request, object_id)
-        if obj is not None and response.status_code == 200:
-            audit(by=request.user, action="view", obj=obj, purpose="back office")
-        return response
-
-    def changelist_view(self, request, extra_context=None):
-        audit(
-            by=request.user,
-            action="list",
-            object_type=self.model._meta.label_lower,
-            purpose="back office",
-        )
-        return super().changelist_view(request, extra_context)

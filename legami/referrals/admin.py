@@ -6,37 +6,10 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from legami.core.audit import audit
+from legami.core.admin import AuditedReadOnlyAdmin
 
 from . import services
 from .models import Beneficiary, Consent, Enrolment, Referral, ReferralEvent, ReferralSettings
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        response = super().change_view(request, object_id, form_url, extra_context)
-        obj = self.get_object(request, object_id)
-        if obj is not None and response.status_code == 200:
-            audit(by=request.user, action="view", obj=obj, purpose="back office")
-        return response
-
-    def changelist_view(self, request, extra_context=None):
-        audit(
-            by=request.user,
-            action="list",
-            object_type=self.model._meta.label_lower,
-            purpose="back office",
-        )
-        return super().changelist_view(request, extra_context)
 
 
 class ConsentInline(admin.TabularInline):
@@ -51,7 +24,7 @@ class ConsentInline(admin.TabularInline):
 
 
 @admin.register(Beneficiary)
-class BeneficiaryAdmin(ReadOnlyAdmin):
+class BeneficiaryAdmin(AuditedReadOnlyAdmin):
     list_display = ("pseudonym", "comune", "created_at", "anonymised_at", "is_demo")
     list_filter = ("is_demo", "anonymised_at")
     # No search on names here: a data-subject request goes through the DPO's page, which logs.
@@ -95,7 +68,7 @@ class EventInline(admin.TabularInline):
 
 
 @admin.register(Referral)
-class ReferralAdmin(ReadOnlyAdmin):
+class ReferralAdmin(AuditedReadOnlyAdmin):
     list_display = (
         "pk",
         "status",
@@ -127,7 +100,7 @@ class ReferralAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Enrolment)
-class EnrolmentAdmin(ReadOnlyAdmin):
+class EnrolmentAdmin(AuditedReadOnlyAdmin):
     list_display = ("pk", "activity", "status", "sent_at", "responded_at")
     list_filter = ("status",)
     list_select_related = ("activity",)
@@ -136,7 +109,7 @@ class EnrolmentAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ReferralSettings)
-class ReferralSettingsAdmin(ReadOnlyAdmin):
+class ReferralSettingsAdmin(AuditedReadOnlyAdmin):
     """Read here; territory administrators change them on their page, which checks scope."""
 
     list_display = (

@@ -227,6 +227,24 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     assert "SECRET_KEY must be set in production" in result.stderr
 
 
+def test_the_wsgi_server_refuses_the_development_key(tmp_path):
+    """Tools run on a bare checkout, but a production server never signs sessions with the
+    development key anyone can read in the source."""
+    env = production_environment(tmp_path)
+    del env["SECRET_KEY"]
+    result = subprocess.run(  # noqa: S603 - our own interpreter and code
+        [sys.executable, "-c", "import legami.wsgi"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set in production" in result.stderr
+
+
 # --- no personal data in URLs, logs or shared caches --------------------------------------
 
 
