@@ -233,6 +233,15 @@ PSEUDONYM_KEY = os.environ.get("PSEUDONYM_KEY", SECRET_KEY)
 # Closed social-prescribing cases are anonymised after this many days (referrals_retention).
 REFERRALS_RETENTION_DAYS = int(os.environ.get("REFERRALS_RETENTION_DAYS", 5 * 365))
 
+# Impact measurement: how long a self-completion link works, and when follow-ups fall due
+# (months after the baseline; a reminder goes out OUTCOMES_REMINDER_DAYS before).
+OUTCOMES_LINK_DAYS = int(os.environ.get("OUTCOMES_LINK_DAYS", 14))
+OUTCOMES_FOLLOW_UP_MONTHS = {
+    "follow_up_3m": int(os.environ.get("OUTCOMES_FOLLOW_UP_FIRST_MONTHS", 3)),
+    "follow_up_6m": int(os.environ.get("OUTCOMES_FOLLOW_UP_SECOND_MONTHS", 6)),
+}
+OUTCOMES_REMINDER_DAYS = 7
+
 # Address of the site as people reach it, for links in e-mails (no request to read it from).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 

@@ -5,6 +5,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from legami.core import views as core_views
 from legami.directory.urls import api_urlpatterns as directory_api
 from legami.network.urls import api_urlpatterns as network_api
+from legami.outcomes.urls import api_urlpatterns as outcomes_api
+from legami.outcomes.urls import public_urlpatterns as outcomes_public
 from legami.referrals.urls import api_urlpatterns as referrals_api
 from legami.territory.urls import api_urlpatterns as territory_api
 
@@ -16,6 +18,7 @@ api_v1 = [
     path("network/", include(network_api)),
     path("directory/", include(directory_api)),
     path("referrals/", include(referrals_api)),
+    path("outcomes/", include(outcomes_api)),
 ]
 
 urlpatterns = [
@@ -24,6 +27,8 @@ urlpatterns = [
     path("rete/", include("legami.network.urls")),
     path("attivita/", include("legami.directory.urls")),
     path("invii/", include("legami.referrals.urls")),
+    path("impatto/", include("legami.outcomes.urls")),
+    path("q/", include((outcomes_public, "outcomes"), namespace="outcomes_public")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

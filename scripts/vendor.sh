@@ -28,6 +28,8 @@ mc=$src/leaflet.markercluster
 cp "$mc/dist/leaflet.markercluster.js" "$mc/dist/MarkerCluster.css" "$mc/dist/MarkerCluster.Default.css" \
   "$mc/MIT-LICENCE.txt" "$dst/leaflet.markercluster/" 2>/dev/null \
   || cp "$mc/dist/leaflet.markercluster.js" "$mc/dist/MarkerCluster.css" "$mc/dist/MarkerCluster.Default.css" "$dst/leaflet.markercluster/"
+mkdir -p "$dst/chart.js"
+cp "$src/chart.js/dist/chart.umd.min.js" "$src/chart.js/LICENSE.md" "$dst/chart.js/"
 # axe-core checks accessibility in the browser journeys only; it is never served to users.
 mkdir -p e2e/vendor
 cp "$src/axe-core/axe.min.js" "$src/axe-core/LICENSE" e2e/vendor/

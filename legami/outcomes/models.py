@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from legami.directory.models import Activity, TaxonomyTerm
 from legami.referrals.models import Beneficiary, Referral
 
 
@@ -40,6 +41,12 @@ class Instrument(models.Model):
             "own licence."
         ),
     )
+    instructions = models.TextField(_("instructions"), blank=True)
+    instructions_en = models.TextField(_("instructions (English)"), blank=True)
+    instructions_fr = models.TextField(_("instructions (French)"), blank=True)
+    # What each answer means, shown beside its number: {"5": ["Per tutto il tempo", "All of
+    # the time", "Tout le temps"], ...} (Italian, English, French); a value may be left out.
+    answer_labels = models.JSONField(_("answer labels"), default=dict, blank=True)
     scoring = models.JSONField(_("scoring rule"), default=dict)
     min_score = models.DecimalField(
         _("lowest score"), max_digits=6, decimal_places=2, null=True, blank=True
@@ -72,6 +79,18 @@ class Instrument(models.Model):
     @property
     def localised_name(self) -> str:
         return _localised(self, "name")
+
+    @property
+    def localised_instructions(self) -> str:
+        return _localised(self, "instructions")
+
+    def answer_label(self, value: int) -> str:
+        labels = self.answer_labels.get(str(value)) or []
+        language = (translation.get_language() or "it")[:2]
+        position = {"en": 1, "fr": 2}.get(language, 0)
+        if position < len(labels) and labels[position]:
+            return labels[position]
+        return labels[0] if labels else ""
 
 
 class InstrumentItem(models.Model):
@@ -185,6 +204,37 @@ class Response(models.Model):
     score = models.DecimalField(_("score"), max_digits=6, decimal_places=2, null=True, blank=True)
     # Instruments reported per item or per subscale (ONS4): {"anxiety": "3.00", ...}.
     subscale_scores = models.JSONField(_("subscale scores"), default=dict, blank=True)
+    # A follow-up is paired once, when recorded, with the person's first scored baseline of the
+    # same instrument: the impact dashboard then aggregates plain columns in the database.
+    baseline = models.ForeignKey(
+        "self",
+        verbose_name=_("paired baseline"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="follow_ups",
+    )
+    change = models.DecimalField(
+        _("change from baseline"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    # The activity the person was taking part in when the follow-up was recorded, and its
+    # domain: what the dashboard breaks the change down by, fixed as it was at the time.
+    activity = models.ForeignKey(
+        Activity,
+        verbose_name=_("activity"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    domain = models.ForeignKey(
+        TaxonomyTerm,
+        verbose_name=_("activity domain"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -195,7 +245,13 @@ class Response(models.Model):
             models.Index(
                 fields=["beneficiary", "instrument", "administered_on"],
                 name="response_person_instrument",
-            )
+            ),
+            # The dashboard reads paired follow-ups of one instrument.
+            models.Index(
+                fields=["instrument", "timepoint", "administered_on"],
+                name="response_instrument_time",
+                condition=Q(change__isnull=False),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -227,3 +283,65 @@ class Answer(models.Model):
 
     def __str__(self):
         return f"{self.item} = {self.value}"
+
+
+class SelfCompletionLink(models.Model):
+    """A single-use address (and QR code) through which a person answers one questionnaire on
+    their own phone, without an account. Only a keyed hash of the token is stored: the address
+    cannot be rebuilt from the database."""
+
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    instrument = models.ForeignKey(
+        Instrument, verbose_name=_("instrument"), on_delete=models.PROTECT, related_name="+"
+    )
+    beneficiary = models.ForeignKey(
+        Beneficiary,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="outcome_links",
+    )
+    referral = models.ForeignKey(
+        Referral,
+        verbose_name=_("referral"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    timepoint = models.CharField(_("timepoint"), max_length=16, choices=Timepoint.choices)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    # Answers given so far: a person interrupted half-way finds them again.
+    draft = models.JSONField(_("answers saved so far"), default=dict, blank=True)
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    response = models.OneToOneField(
+        Response,
+        verbose_name=_("response"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="self_completion_link",
+    )
+
+    class Meta:
+        verbose_name = _("self-completion link")
+        verbose_name_plural = _("self-completion links")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(timepoint__in=Timepoint.values), name="link_timepoint_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return (
+            f"{self.instrument.code} · {self.get_timepoint_display()} · {self.created_at:%Y-%m-%d}"
+        )

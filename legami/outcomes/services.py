@@ -2,13 +2,24 @@
 
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from legami.core.audit import audit
-from legami.referrals.models import Beneficiary, ConsentPurpose, Referral
+from legami.core.models import Notification
+from legami.directory.models import Taxonomy
+from legami.referrals.models import (
+    OPEN_STATUSES,
+    Beneficiary,
+    ConsentPurpose,
+    Enrolment,
+    EnrolmentStatus,
+    Referral,
+)
 from legami.referrals.services import active_consents
 
 from . import scoring
@@ -54,34 +65,37 @@ def response_record(
         raise ValidationError({"timepoint": _("Unknown timepoint.")})
 
     items = {item.number: item for item in instrument.items.all()}
-    errors = []
-    for number, value in answers.items():
-        item = items.get(_as_int(number))
-        if item is None:
-            errors.append(
-                _("Item %(number)s is not part of this questionnaire.") % {"number": number}
-            )
-        elif value is not None and not (
-            isinstance(value, int)
-            and not isinstance(value, bool)
-            and item.scale_min <= value <= item.scale_max
-        ):
-            errors.append(
-                _("Item %(number)s: the answer must be between %(min)s and %(max)s.")
-                % {"number": item.number, "min": item.scale_min, "max": item.scale_max}
-            )
+    errors = answer_errors(items, answers)
     if errors:
         raise ValidationError({"answers": errors})
     values = {number: answers.get(number, answers.get(str(number))) for number in items}
 
+    if timepoint != Timepoint.OTHER and (
+        Response.objects.filter(
+            instrument=instrument,
+            beneficiary=beneficiary,
+            timepoint=timepoint,
+            is_complete=True,
+        ).exists()
+    ):
+        raise ValidationError(
+            {
+                "timepoint": _(
+                    "This questionnaire has already been completed at this timepoint for this "
+                    "person: choose another timepoint."
+                )
+            }
+        )
+    baseline = None
     if timepoint in FOLLOW_UPS:
-        has_baseline = Response.objects.filter(
+        baselines = Response.objects.filter(
             instrument=instrument,
             beneficiary=beneficiary,
             timepoint=Timepoint.BASELINE,
             administered_on__lte=administered_on,
-        ).exists()
-        if not has_baseline:
+        ).order_by("administered_on", "pk")
+        baseline = baselines.filter(score__isnull=False).first() or baselines.first()
+        if baseline is None:
             raise ValidationError(
                 {
                     "timepoint": _(
@@ -107,6 +121,13 @@ def response_record(
             name: (str(value) if value is not None else None)
             for name, value in result.subscale_scores.items()
         },
+        baseline=baseline,
+        **_context(referral if referral is not None else baseline and baseline.referral),
+        change=(
+            result.score - baseline.score
+            if baseline is not None and baseline.score is not None and result.score is not None
+            else None
+        ),
     )
     response.full_clean()
     response.save()
@@ -117,8 +138,83 @@ def response_record(
     return response
 
 
+# Enrolments in which the person is (or was) actually taking part.
+TAKING_PART = (EnrolmentStatus.ACCEPTED, EnrolmentStatus.COMPLETED)
+
+
+def _context(referral) -> dict:
+    """The activity (and its top-level domain) of the referral's latest enrolment taken up."""
+    if referral is None:
+        return {}
+    enrolment = (
+        Enrolment.objects.filter(referral=referral, status__in=TAKING_PART)
+        .select_related("activity")
+        .order_by("-sent_at", "-pk")
+        .first()
+    )
+    if enrolment is None:
+        return {}
+    term = (
+        enrolment.activity.terms.filter(taxonomy__code=Taxonomy.DOMAIN)
+        .select_related("parent")
+        .order_by("parent_id", "position", "pk")
+        .first()
+    )
+    domain = (term.parent or term) if term is not None else None
+    return {"activity": enrolment.activity, "domain": domain}
+
+
+def answer_errors(items: dict, answers: dict) -> list[str]:
+    """What is wrong with `answers` ({item number: value or None}) for these items, in words."""
+    errors = []
+    for number, value in answers.items():
+        item = items.get(_as_int(number))
+        if item is None:
+            errors.append(
+                _("Item %(number)s is not part of this questionnaire.") % {"number": number}
+            )
+        elif value is not None and not (
+            isinstance(value, int)
+            and not isinstance(value, bool)
+            and item.scale_min <= value <= item.scale_max
+        ):
+            errors.append(
+                _("Item %(number)s: the answer must be between %(min)s and %(max)s.")
+                % {"number": item.number, "min": item.scale_min, "max": item.scale_max}
+            )
+    return errors
+
+
 def _as_int(number) -> int | None:
     try:
         return int(number)
     except (TypeError, ValueError):
         return None
+
+
+def follow_up_reminders_send(*, today=None) -> int:
+    """Tell each link worker, in their language, of the follow-ups falling due for the people
+    they hold. Each follow-up is announced once: running this daily (or twice) adds nothing new
+    for a follow-up already announced."""
+    from . import queries
+
+    referrals = Referral.objects.filter(link_worker__isnull=False, status__in=OPEN_STATUSES)
+    sent = 0
+    for item in queries.due_follow_ups(referrals, today=today):
+        baseline = item["baseline"]
+        worker = baseline.referral.link_worker
+        if not worker.is_active:
+            continue
+        url = reverse("outcomes:person", args=[baseline.referral_id])
+        with translation.override(worker.preferred_language or settings.LANGUAGE_CODE):
+            subject = _("Referral %(id)s: %(instrument)s, %(timepoint)s due on %(when)s") % {
+                "id": baseline.referral_id,
+                "instrument": baseline.instrument.localised_name,
+                "timepoint": Timepoint(item["timepoint"]).label,
+                "when": item["due_on"].strftime("%d/%m/%Y"),
+            }
+        if Notification.objects.filter(user=worker, url=url, subject=subject).exists():
+            continue
+        Notification.objects.create(user=worker, subject=subject[:200], url=url)
+        sent += 1
+    return sent

@@ -87,7 +87,57 @@ def paired_change(
     if not 0 < confidence < 1:
         raise ValueError("confidence must be between 0 and 1 (e.g. 0.95).")
 
-    d = y - x
+    return _summarise(
+        y - x,
+        mean_before=float(np.mean(x)),
+        mean_after=float(np.mean(y)),
+        mic=mic,
+        higher_is_better=higher_is_better,
+        confidence=confidence,
+    )
+
+
+def paired_change_from_histogram(
+    changes: Sequence[float],
+    counts: Sequence[int],
+    *,
+    sum_before: float,
+    sum_after: float,
+    mic: float,
+    higher_is_better: bool = True,
+    confidence: float = 0.95,
+) -> PairedChange:
+    """``paired_change`` when the database has already counted how many people changed by each
+    amount (``counts[i]`` people changed by ``changes[i]``) and summed their scores before and
+    after: the figures are the same as from the individual pairs."""
+    values = _as_scores(changes, "changes")
+    weights = np.asarray(counts, dtype=np.int64)
+    if len(values) != len(weights) or np.any(weights < 0):
+        raise ValueError("changes and counts must pair up, with counts not negative.")
+    d = np.repeat(values, weights)
+    if len(d) == 0:
+        raise ValueError("At least one before/after pair is needed.")
+    if not (math.isfinite(mic) and mic > 0):
+        raise ValueError("mic (minimal important change) must be a positive number.")
+    return _summarise(
+        d,
+        mean_before=float(sum_before) / len(d),
+        mean_after=float(sum_after) / len(d),
+        mic=mic,
+        higher_is_better=higher_is_better,
+        confidence=confidence,
+    )
+
+
+def _summarise(
+    d: np.ndarray,
+    *,
+    mean_before: float,
+    mean_after: float,
+    mic: float,
+    higher_is_better: bool,
+    confidence: float,
+) -> PairedChange:
     n = len(d)
     mean_change = float(np.mean(d))
     sd = ci_low = ci_high = dz = p = None
@@ -98,10 +148,12 @@ def paired_change(
         dz = mean_change / sd if sd > 0 else None
         p = wilcoxon_p(d)
     good = d if higher_is_better else -d
+    # Scores carry two decimals: compare at that precision, not in binary floating point.
+    good = np.round(good, 6)
     return PairedChange(
         n=n,
-        mean_before=float(np.mean(x)),
-        mean_after=float(np.mean(y)),
+        mean_before=mean_before,
+        mean_after=mean_after,
         mean_change=mean_change,
         sd_change=sd,
         ci_low=ci_low,
@@ -174,6 +226,20 @@ def suppress_small(
         size = cell.n if isinstance(cell, PairedChange) else cell
         result[key] = None if size is None or size < minimum else cell
     return result
+
+
+def suppress_with_complement(
+    cells: Mapping[K, PairedChange | None], minimum: int = 5
+) -> dict[K, PairedChange | None]:
+    """``suppress_small``, and when that hides exactly one cell of several, hide the next
+    smallest too: otherwise the hidden cell could be worked out from the total."""
+    result = suppress_small(cells, minimum)
+    hidden = [key for key, cell in result.items() if cell is None]
+    shown = [key for key, cell in result.items() if cell is not None]
+    if len(hidden) == 1 and shown:
+        smallest = min(shown, key=lambda key: result[key].n)  # type: ignore[union-attr]
+        result[smallest] = None
+    return result  # type: ignore[return-value]
 
 
 def breakdown(

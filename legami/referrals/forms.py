@@ -9,7 +9,7 @@ from legami.directory.models import Taxonomy, TaxonomyTerm
 from legami.territory.forms import ComuneField
 
 from .consent import CONSENT_TEXTS, REQUIRED
-from .models import ConsentPurpose, ContactChannel, Status, Urgency
+from .models import ConsentPurpose, ContactChannel, Gender, Status, Urgency
 
 PART_OF_DAY_CHOICES = [
     ("morning", _("Morning")),
@@ -21,6 +21,7 @@ PERSON_FIELDS = (
     "first_name",
     "last_name",
     "birth_date",
+    "gender",
     "tax_code",
     "comune",
     "phone",
@@ -43,6 +44,12 @@ class ReferralForm(forms.Form):
     birth_date = forms.DateField(
         label=_("Birth date"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    gender = forms.ChoiceField(
+        label=_("Gender"),
+        choices=Gender.choices,
+        required=False,
+        help_text=_("Optional: used only for anonymous impact statistics."),
     )
     tax_code = forms.CharField(
         label=_("Codice fiscale"),

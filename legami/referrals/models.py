@@ -26,6 +26,13 @@ class ContactChannel(models.TextChoices):
     REFERRER = "referrer", _("through the referrer")
 
 
+class Gender(models.TextChoices):
+    NOT_STATED = "", _("not stated")
+    FEMALE = "female", _("woman")
+    MALE = "male", _("man")
+    OTHER = "other", _("other")
+
+
 class Beneficiary(models.Model):
     """The person referred: the one model that holds who they are."""
 
@@ -33,6 +40,10 @@ class Beneficiary(models.Model):
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    # Only for impact breakdowns (cells under 5 people are suppressed); never required.
+    gender = models.CharField(
+        _("gender"), max_length=8, choices=Gender.choices, default=Gender.NOT_STATED, blank=True
+    )
     tax_code = EncryptedTextField(_("codice fiscale"), blank=True)
     # HMAC of the normalised tax code and of name + birth date: equal people meet here without
     # the tax code ever being readable from the database.

@@ -186,8 +186,10 @@ def link_workers_covering(comune_ids) -> list:
     """Link workers whose territory includes every one of `comune_ids` (for bulk assignment),
     in three queries whatever the number of link workers."""
     wanted = set(comune_ids)
-    comuni = Comune.objects.filter(pk__in=wanted).select_related("province").prefetch_related(
-        "districts"
+    comuni = (
+        Comune.objects.filter(pk__in=wanted)
+        .select_related("province")
+        .prefetch_related("districts")
     )
     areas = {
         c.pk: {

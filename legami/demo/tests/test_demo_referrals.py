@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from legami.accounts.models import User
-from legami.demo import seed_referrals
+from legami.demo import seed_outcomes, seed_referrals
 from legami.referrals import scopes
 from legami.referrals.models import (
     Beneficiary,
@@ -38,7 +38,8 @@ def test_demo_referrals_cover_every_status_and_load_once():
     assert set(referrals.values_list("status", flat=True)) == set(Status.values)
     assert not referrals.filter(is_demo=False).exists()
     people = Beneficiary.objects.all()
-    assert people.count() == len(seed_referrals.PEOPLE) + 1 >= 12
+    cohort = sum(seed_outcomes.COHORT_SIZE.values())  # the past cohort of the impact demo
+    assert people.count() == len(seed_referrals.PEOPLE) + 1 + cohort
     assert not people.filter(is_demo=False).exists()
     assert all(p.last_name == "Esempio" for p in people.exclude(user__isnull=False))
     assert not people.exclude(tax_code="").exists()  # no tax code invented for anyone
@@ -84,3 +85,26 @@ def test_demo_accounts_reach_the_demo_referrals():
     theirs = set(scopes.referrals_visible(tuscany, everything).values_list("pk", flat=True))
     assert mine and theirs and not mine & theirs
     assert all(u.last_name.endswith("(demo)") for u in User.objects.filter(is_demo=True))
+
+
+@pytest.mark.django_db
+def test_demo_questionnaires_fill_the_impact_dashboard_once(client):
+    from legami.outcomes.models import Response
+
+    call_command("load_demo", stdout=io.StringIO())
+    responses = Response.objects.count()
+    call_command("load_demo", stdout=io.StringIO())
+    assert Response.objects.count() == responses
+    assert not Response.objects.exclude(beneficiary__is_demo=True).exists()
+    # the demo evaluator sees both territories' pairs, per programme, none suppressed
+    client.force_login(User.objects.get(role="evaluator", is_demo=True))
+    report = client.get(
+        "/api/v1/outcomes/impact/", {"instrument": "who5", "breakdown": "programme"}
+    ).json()
+    assert report["overall"]["n"] == sum(seed_outcomes.COHORT_SIZE.values())
+    assert all(not row["suppressed"] for row in report["rows"])
+    # and today's caseload has baselines for the people who agreed to be measured
+    assert Response.objects.filter(
+        referral__link_worker__email="facilitatore@demo.legami.example",
+        administered_on=timezone.localdate(),
+    ).exists()

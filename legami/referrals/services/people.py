@@ -20,6 +20,7 @@ from ..models import (
     ConsentPurpose,
     ContactChannel,
     EnrolmentStatus,
+    Gender,
     Status,
 )
 from .timeline import record_transition
@@ -28,6 +29,7 @@ BENEFICIARY_FIELDS = (
     "first_name",
     "last_name",
     "birth_date",
+    "gender",
     "tax_code",
     "comune",
     "phone",
@@ -93,6 +95,10 @@ def clean_beneficiary(data: dict) -> dict:
         errors["birth_date"] = _("The birth date does not match the codice fiscale.")
     if not data.get("comune"):
         errors["comune"] = _("Choose the comune where the person lives.")
+    if "gender" in data:
+        data["gender"] = data["gender"] or ""
+        if data["gender"] not in Gender.values:
+            errors["gender"] = _("Choose a gender from the list, or leave it blank.")
     contact = data.get("preferred_contact") or ContactChannel.PHONE
     if contact == ContactChannel.PHONE and not (data.get("phone") or "").strip():
         errors["phone"] = _("Give a phone number, or choose another way to be contacted.")

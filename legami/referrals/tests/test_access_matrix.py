@@ -145,9 +145,7 @@ def test_every_referral_url_answers_each_role_as_declared(role, matrix_world, cl
         ("api:api-referral-detail", "outside_worker"),
     ],
 )
-def test_referrals_outside_ones_organisation_or_territory_are_404(
-    name, who, matrix_world, client
-):
+def test_referrals_outside_ones_organisation_or_territory_are_404(name, who, matrix_world, client):
     client.force_login(matrix_world[who])
     url = reverse(name, kwargs=_kwargs(name, matrix_world))
     assert client.get(url).status_code == 404

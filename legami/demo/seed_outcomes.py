@@ -1,0 +1,171 @@
+"""The demo of impact measurement.
+
+A past cohort of made-up people ("Esempio", marked demo) referred five months ago in the two
+territories of the seeds, who took part in an activity and answered WHO-5 and UCLA-3 at baseline
+and at three months: enough pairs for the impact dashboard to show figures (groups of fewer than
+5 people stay hidden, as they would in real use). The demo people of today's caseload who gave
+consent get a baseline, so their link worker sees scores and, later, follow-ups due.
+
+Answers are drawn from a fixed seed: the demo is the same on every machine. Every response goes
+through `outcomes.services.response_record`, as a real one would.
+"""
+
+import random
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.test.utils import override_settings
+from django.utils import timezone
+
+from legami.accounts.models import User
+from legami.demo import seed_referrals
+from legami.directory.models import Activity, ActivityStatus, TaxonomyTerm
+from legami.network.models import Programme
+from legami.outcomes import services
+from legami.outcomes.models import Instrument, Response
+from legami.referrals import services as referrals
+from legami.referrals.models import ConsentPurpose, Referral
+from legami.territory.models import Comune
+
+SEED = 20260925  # the day "Coltivare legami" started
+COHORT_SIZE = {seed_referrals.TUSCANY: 30, seed_referrals.CASALECCHIO: 14}
+COMUNI = {
+    seed_referrals.TUSCANY: ["053001", "050039", "053015"],
+    seed_referrals.CASALECCHIO: ["037011", "037060", "037057", "037042"],
+}
+FIRST_NAMES = ["Anna", "Marco", "Lucia", "Piero", "Giulia", "Franco", "Elena", "Sandro"]
+GENDERS = ["female", "male", "female", "male", "female", "male", "female", "male"]
+
+
+def load() -> int:
+    """Record the demo questionnaires unless they exist; returns how many were recorded."""
+    if Response.objects.filter(beneficiary__is_demo=True).exists():
+        return 0
+    with (
+        transaction.atomic(),
+        override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
+    ):
+        return _cohort() + _todays_baselines()
+
+
+def _answers(rng, count, low, high, shift):
+    return {n: min(high, max(low, rng.randint(low, high - 1) + shift)) for n in range(1, count + 1)}
+
+
+def _cohort() -> int:
+    rng = random.Random(SEED)
+    users = {u.email: u for u in User.objects.filter(is_demo=True)}
+    needs = list(TaxonomyTerm.objects.filter(taxonomy__code="need", code="solitudine"))
+    who5 = Instrument.objects.get(code="who5")
+    ucla3 = Instrument.objects.get(code="ucla3")
+    today = timezone.localdate()
+    recorded = 0
+    for team_name, size in COHORT_SIZE.items():
+        team = seed_referrals.TEAMS[team_name]
+        worker, provider = users[team["link_worker"]], users[team["provider"]]
+        programme = Programme.objects.filter(name=team["programme"]).first()
+        comuni = list(Comune.objects.filter(istat_code__in=COMUNI[team_name]))
+        activities = list(
+            Activity.objects.filter(
+                extra__demo=True,
+                status=ActivityStatus.PUBLISHED,
+                accepts_referrals=True,
+                place__comune__districts__name=team_name,
+            ).order_by("name")
+        )
+        for number in range(size):
+            referral = referrals.referral_create(
+                by=users[team["prescriber"]],
+                person={
+                    "first_name": FIRST_NAMES[number % len(FIRST_NAMES)],
+                    "last_name": "Esempio",
+                    "birth_date": date(1940 + rng.randint(0, 45), rng.randint(1, 12), 1),
+                    "gender": GENDERS[number % len(GENDERS)],
+                    "comune": comuni[number % len(comuni)],
+                    "phone": "000 0000000",
+                    "languages": "it",
+                },
+                consents=["care", "contact", "outcomes", "research"],
+                reasons=needs,
+                reason_text="Coorte dimostrativa: persona inventata.",
+                programme=programme,
+                is_demo=True,
+                now=timezone.now() - timedelta(days=150),
+            )
+            seed_referrals._walk(
+                referral,
+                {"status": "active", "activity": None},
+                worker,
+                provider,
+                {},
+            )
+            enrolment = _enrol(worker, referral, activities, number)
+            referrals.enrolment_respond(by=provider, enrolment=enrolment, accept=True)
+            referrals.attendance_record(
+                by=provider,
+                enrolment=enrolment,
+                session_date=today,
+                present=True,
+            )
+            # Most people gain some well-being and lose some loneliness; not everyone.
+            gain = rng.choice([-1, 0, 1, 1, 1, 2])
+            for instrument, count, low, high, start, after in (
+                (who5, 5, 0, 5, -1, gain),
+                (ucla3, 3, 1, 3, 1, -1 if gain > 0 else 0),
+            ):
+                for timepoint, shift, days in (
+                    ("baseline", start, 120),
+                    ("follow_up_3m", start + after, 28),
+                ):
+                    services.response_record(
+                        by=worker,
+                        instrument=instrument,
+                        beneficiary=referral.beneficiary,
+                        referral=referral,
+                        timepoint=timepoint,
+                        administered_on=today - timedelta(days=days + rng.randint(0, 6)),
+                        answers=_answers(rng, count, low, high, shift),
+                    )
+                    recorded += 1
+            # The path ended: the place is free again for the next person.
+            referral.refresh_from_db()
+            referrals.referral_transition(by=worker, referral=referral, to="completed")
+    return recorded
+
+
+def _enrol(worker, referral, activities, number):
+    """An enrolment in the first activity, from the person's turn on, with a place left."""
+    for offset in range(len(activities)):
+        activity = activities[(number + offset) % len(activities)]
+        try:
+            return referrals.enrolment_create(by=worker, referral=referral, activity=activity)
+        except ValidationError:
+            continue
+    raise ValidationError("The demo activities have no places left for the cohort.")
+
+
+def _todays_baselines() -> int:
+    """A WHO-5 baseline for the demo people of today's caseload who are assessed and agreed."""
+    rng = random.Random(SEED + 1)
+    who5 = Instrument.objects.get(code="who5")
+    recorded = 0
+    for referral in (
+        Referral.objects.filter(is_demo=True, link_worker__isnull=False)
+        .exclude(beneficiary__outcome_responses__isnull=False)  # the cohort has its own
+        .exclude(status__in=["received", "contacted", "unreachable", "declined"])
+        .select_related("beneficiary", "link_worker")
+    ):
+        if ConsentPurpose.OUTCOMES not in referrals.active_consents(referral.beneficiary):
+            continue
+        services.response_record(
+            by=referral.link_worker,
+            instrument=who5,
+            beneficiary=referral.beneficiary,
+            referral=referral,
+            timepoint="baseline",
+            administered_on=timezone.localdate(),
+            answers=_answers(rng, 5, 0, 5, -1),
+        )
+        recorded += 1
+    return recorded

@@ -1,0 +1,24 @@
+from legami.core.permissions import Policy, anyone, only
+from legami.core.roles import EVALUATOR, LINK_WORKER, TERRITORY_ADMIN
+
+from .scopes import referrals_to_measure, responses_in_territory
+
+policy = Policy(
+    "outcomes",
+    {
+        "library": anyone(description="Read the instrument library (no personal data)"),
+        "administer": only(
+            LINK_WORKER,
+            scope=referrals_to_measure,
+            description="Give questionnaires to the people of one's caseload; see their scores",
+        ),
+        "self_complete": anyone(description="Answer a questionnaire through a single-use link"),
+        "dashboard": only(
+            TERRITORY_ADMIN,
+            EVALUATOR,
+            scope=responses_in_territory,
+            description="Impact on people: aggregate change, small cells suppressed",
+        ),
+        "research": only(EVALUATOR, description="Pseudonymised responses, no identity"),
+    },
+)

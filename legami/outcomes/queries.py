@@ -1,0 +1,280 @@
+"""Reads of impact measurement: a person's questionnaires, follow-ups falling due, and the impact
+dashboard, which the database aggregates (one grouped query, however many responses)."""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.db.models import Case, CharField, Count, Exists, F, OuterRef, QuerySet, Sum, Value, When
+from django.db.models.functions import Cast
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from legami.directory.models import TaxonomyTerm
+from legami.network.models import Organisation, Programme
+from legami.referrals.models import Beneficiary, Consent, ConsentPurpose, Gender, Referral
+from legami.territory.models import Comune
+
+from . import stats
+from .models import FOLLOW_UPS, Instrument, Response, Timepoint
+
+NOT_RECORDED = "-"
+
+AGE_BANDS = ((0, 18, "0–17"), (18, 35, "18–34"), (35, 65, "35–64"), (65, 80, "65–79"))
+OLDEST_BAND = "80+"
+
+DIMENSIONS = {
+    "programme": _("Programme"),
+    "domain": _("Activity domain"),
+    "provider": _("Provider"),
+    "comune": _("Comune"),
+    "inner_area": _("Inner area"),
+    "gender": _("Gender"),
+    "age_band": _("Age band"),
+}
+
+
+def instruments_ready() -> list[Instrument]:
+    """Active instruments a worker can give: licensed wording must have been loaded."""
+    instruments = Instrument.objects.filter(is_active=True).prefetch_related("items")
+    return [
+        instrument
+        for instrument in instruments
+        if not instrument.item_text_licensed or all(i.text for i in instrument.items.all())
+    ]
+
+
+def person_responses(beneficiary: Beneficiary) -> list[Response]:
+    return list(
+        Response.objects.filter(beneficiary=beneficiary)
+        .select_related("instrument", "baseline")
+        .prefetch_related("instrument__bands")
+        .order_by("instrument__code", "administered_on", "pk")
+    )
+
+
+def band_for(response: Response):
+    """The interpretation band of the response's total score, if any."""
+    if response.score is None:
+        return None
+    for band in response.instrument.bands.all():
+        if not band.subscale and band.low <= response.score <= band.high:
+            return band
+    return None
+
+
+def due_follow_ups(referrals: QuerySet[Referral], *, today: date | None = None) -> list[dict]:
+    """Follow-ups that fall due within the reminder window for the people of `referrals`:
+    a scored baseline, the months configured for each follow-up, and no complete response yet."""
+    today = today or timezone.localdate()
+    horizon = today + timedelta(days=settings.OUTCOMES_REMINDER_DAYS)
+    baselines = (
+        Response.objects.filter(
+            timepoint=Timepoint.BASELINE,
+            score__isnull=False,
+            referral__in=referrals,
+        )
+        .select_related("instrument", "referral", "beneficiary")
+        .order_by("administered_on", "pk")
+    )
+    earliest = min(settings.OUTCOMES_FOLLOW_UP_MONTHS.values())
+    baselines = baselines.filter(administered_on__lte=horizon - relativedelta(months=earliest))
+    done = {
+        (beneficiary_id, instrument_id, timepoint)
+        for beneficiary_id, instrument_id, timepoint in Response.objects.filter(
+            is_complete=True,
+            timepoint__in=FOLLOW_UPS,
+            beneficiary__in=baselines.values("beneficiary"),
+        ).values_list("beneficiary_id", "instrument_id", "timepoint")
+    }
+    due = []
+    for baseline in baselines:
+        for timepoint, months in settings.OUTCOMES_FOLLOW_UP_MONTHS.items():
+            when = baseline.administered_on + relativedelta(months=months)
+            key = (baseline.beneficiary_id, baseline.instrument_id, timepoint)
+            if when <= horizon and key not in done:
+                due.append(
+                    {
+                        "baseline": baseline,
+                        "timepoint": timepoint,
+                        "timepoint_label": Timepoint(timepoint).label,
+                        "due_on": when,
+                        "overdue": when < today,
+                    }
+                )
+                break  # one reminder at a time per questionnaire: the earliest missing
+    return due
+
+
+# --- impact dashboard ------------------------------------------------------------------------
+@dataclass
+class ImpactRow:
+    key: object
+    label: str
+    change: stats.PairedChange | None  # None: suppressed (fewer than 5 people)
+
+
+@dataclass
+class Impact:
+    instrument: Instrument
+    timepoint: str
+    dimension: str
+    overall: stats.PairedChange | None
+    rows: list[ImpactRow] = field(default_factory=list)
+    minimum: int = 5
+
+
+def _age_band(today: date):
+    whens = [
+        When(
+            beneficiary__birth_date__gt=today - relativedelta(years=high),
+            beneficiary__birth_date__lte=today - relativedelta(years=low),
+            then=Value(label),
+        )
+        for low, high, label in AGE_BANDS
+    ]
+    return Case(
+        *whens,
+        When(beneficiary__birth_date__isnull=True, then=Value(NOT_RECORDED)),
+        default=Value(OLDEST_BAND),
+        output_field=CharField(),
+    )
+
+
+def _dimension_expression(dimension: str, today: date):
+    if dimension == "programme":
+        return F("referral__programme_id")
+    if dimension == "domain":
+        return F("domain_id")
+    if dimension == "provider":
+        return F("activity__organisation_id")
+    if dimension == "comune":
+        return F("beneficiary__comune_id")
+    if dimension == "inner_area":
+        return Case(
+            When(beneficiary__comune__inner_area_class__in=("D", "E", "F"), then=Value("yes")),
+            When(beneficiary__comune__inner_area_class="", then=Value(NOT_RECORDED)),
+            default=Value("no"),
+            output_field=CharField(),
+        )
+    if dimension == "gender":
+        return F("beneficiary__gender")
+    if dimension == "age_band":
+        return _age_band(today)
+    return Cast(Value("all"), CharField())
+
+
+def _labels(dimension: str, keys: list) -> dict:
+    ids = [key for key in keys if isinstance(key, int)]
+    if dimension == "programme":
+        return dict(Programme.objects.filter(pk__in=ids).values_list("pk", "name"))
+    if dimension == "provider":
+        return dict(Organisation.objects.filter(pk__in=ids).values_list("pk", "name"))
+    if dimension == "comune":
+        return dict(Comune.objects.filter(pk__in=ids).values_list("pk", "name"))
+    if dimension == "domain":
+        return {term.pk: term.label for term in TaxonomyTerm.objects.filter(pk__in=ids)}
+    if dimension == "inner_area":
+        return {"yes": _("Inner area"), "no": _("Not an inner area")}
+    if dimension == "gender":
+        return dict(Gender.choices)
+    return {}
+
+
+def impact(
+    responses: QuerySet[Response],
+    *,
+    instrument: Instrument,
+    timepoint: str = Timepoint.FOLLOW_UP_3M,
+    dimension: str = "",
+    programme_id: int | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    minimum: int = 5,
+) -> Impact:
+    """Paired change from baseline to `timepoint` for `instrument`, overall and per group of
+    `dimension`; groups (and the whole) under `minimum` people are suppressed."""
+    today = timezone.localdate()
+    paired = responses.filter(instrument=instrument, timepoint=timepoint, change__isnull=False)
+    if programme_id:
+        paired = paired.filter(referral__programme_id=programme_id)
+    if date_from:
+        paired = paired.filter(administered_on__gte=date_from)
+    if date_to:
+        paired = paired.filter(administered_on__lte=date_to)
+    # One row per group and amount of change: the histogram of changes the statistics need,
+    # with the scores summed for the means before and after.
+    histogram = list(
+        paired.annotate(group=_dimension_expression(dimension, today))
+        .values("group", "change")
+        .annotate(people=Count("pk"), before=Sum("baseline__score"), after=Sum("score"))
+        .order_by("group", "change")
+    )
+    mic = float(instrument.minimal_important_change or 1)
+    higher = instrument.higher_is_better
+
+    def summary(bins) -> stats.PairedChange:
+        return stats.paired_change_from_histogram(
+            [b["change"] for b in bins],
+            [b["people"] for b in bins],
+            sum_before=sum(float(b["before"]) for b in bins),
+            sum_after=sum(float(b["after"]) for b in bins),
+            mic=mic,
+            higher_is_better=higher,
+        )
+
+    result = Impact(instrument, timepoint, dimension, None, minimum=minimum)
+    if not histogram:
+        return result
+    overall = summary(histogram)
+    result.overall = overall if overall.n >= minimum else None
+    if not dimension or result.overall is None:
+        return result
+    groups: dict = {}
+    for bin_ in histogram:
+        key = bin_["group"] if bin_["group"] not in (None, "") else NOT_RECORDED
+        groups.setdefault(key, []).append(bin_)
+    cells = stats.suppress_with_complement(
+        {key: summary(bins) for key, bins in groups.items()}, minimum
+    )
+    labels = _labels(dimension, list(groups))
+    result.rows = sorted(
+        (
+            ImpactRow(
+                key, str(labels.get(key, _("not recorded") if key == NOT_RECORDED else key)), cell
+            )
+            for key, cell in cells.items()
+        ),
+        key=lambda row: (row.key == NOT_RECORDED, row.label),
+    )
+    return result
+
+
+def research_rows() -> QuerySet:
+    """One tuple per response of a person who consented to research: pseudonymous id, the
+    instrument, timepoint, scores and coarse context (birth year, comune code, programme)."""
+    consented = Consent.objects.filter(
+        beneficiary=OuterRef("beneficiary"),
+        purpose=ConsentPurpose.RESEARCH,
+        withdrawn_at__isnull=True,
+    )
+    return (
+        Response.objects.filter(Exists(consented), beneficiary__anonymised_at__isnull=True)
+        .order_by("pk")
+        .values_list(
+            "beneficiary__pseudonym",
+            "instrument__code",
+            "timepoint",
+            "administered_on",
+            "mode",
+            "is_complete",
+            "raw_score",
+            "score",
+            "change",
+            "referral__programme__name",
+            "beneficiary__comune__istat_code",
+            "beneficiary__birth_date__year",
+            "beneficiary__gender",
+        )
+    )

@@ -1,0 +1,171 @@
+"""The impact dashboard: figures computed by the database and checked against scipy on the same
+pairs; small groups suppressed (with the complement); territory scope; constant query count."""
+
+import random
+from datetime import timedelta
+
+import numpy as np
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from scipy import stats as sp
+
+from legami.outcomes import services
+from legami.outcomes.models import Instrument
+from legami.referrals.models import Beneficiary
+from legami.referrals.services import consent_give
+
+pytestmark = pytest.mark.django_db
+
+TODAY = timezone.localdate()
+
+
+def _people(care, count, *, comune=None, gender="", seed=0, by=None):
+    """`count` people with a WHO-5 baseline and 3-month follow-up; returns their (before, after)
+    WHO-5 scores, computed here from the answers (raw x 4), not read back from Legami."""
+    rng = random.Random(seed)
+    who5 = Instrument.objects.get(code="who5")
+    pairs = []
+    for number in range(count):
+        person = Beneficiary.objects.create(
+            first_name="Esempio",
+            last_name=f"Persona {seed}-{number}",
+            comune=comune or care["arcidosso"],
+            gender=gender,
+        )
+        consent_give(by=care["link_worker"], beneficiary=person, purpose="outcomes")
+        before = [rng.randint(0, 5) for _ in range(5)]
+        after = [min(5, max(0, a + rng.choice([-1, 0, 1, 1, 2]))) for a in before]
+        for timepoint, answers, days in (("baseline", before, 100), ("follow_up_3m", after, 5)):
+            services.response_record(
+                by=by or care["link_worker"],
+                instrument=who5,
+                beneficiary=person,
+                timepoint=timepoint,
+                administered_on=TODAY - timedelta(days=days),
+                answers=dict(enumerate(answers, start=1)),
+            )
+        pairs.append((sum(before) * 4, sum(after) * 4))
+    return pairs
+
+
+def _expected(pairs, mic=10):
+    x = np.array([p[0] for p in pairs], dtype=float)
+    y = np.array([p[1] for p in pairs], dtype=float)
+    d = y - x
+    low, high = sp.t.interval(0.95, len(d) - 1, loc=d.mean(), scale=sp.sem(d))
+    return {
+        "n": len(d),
+        "mean_before": x.mean(),
+        "mean_after": y.mean(),
+        "mean_change": d.mean(),
+        "sd_change": sp.tstd(d),
+        "ci_low": low,
+        "ci_high": high,
+        "cohens_dz": d.mean() / sp.tstd(d),
+        "wilcoxon_p": sp.wilcoxon(d).pvalue,  # scipy's own choice of method, as ours
+        "share_improved": float(np.mean(d >= mic)),
+        "share_deteriorated": float(np.mean(d <= -mic)),
+    }
+
+
+def _api(client, user, **params):
+    client.force_login(user)
+    response = client.get(reverse("api:outcomes-impact-list"), {"instrument": "who5", **params})
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def test_overall_change_agrees_with_scipy(client, care):
+    pairs = _people(care, 24, seed=1)
+    overall = _api(client, care["territory_admin"])["overall"]
+    for key, value in _expected(pairs).items():
+        assert overall[key] == pytest.approx(value, abs=1e-9), key
+
+
+def test_breakdown_suppresses_small_groups_and_their_complement(client, care):
+    women = _people(care, 12, gender="female", seed=2)
+    _people(care, 7, gender="male", seed=3)
+    _people(care, 3, gender="other", seed=4)
+    report = _api(client, care["evaluator"], breakdown="gender")
+    rows = {row["group"]: row for row in report["rows"]}
+    assert rows["woman"]["change"]["n"] == 12
+    assert rows["woman"]["change"]["mean_change"] == pytest.approx(
+        _expected(women)["mean_change"], abs=1e-9
+    )
+    # "other" has 3 people; "man" is hidden too, or 22 - 12 - 7 would give the 3 away.
+    assert rows["other"]["suppressed"] and rows["other"]["change"] is None
+    assert rows["man"]["suppressed"] and rows["man"]["change"] is None
+    assert report["overall"]["n"] == 22
+
+
+def test_fewer_than_five_people_show_nothing(client, care):
+    _people(care, 4, seed=5)
+    report = _api(client, care["territory_admin"], breakdown="comune")
+    assert report["overall"] is None and report["rows"] == []
+    client.force_login(care["territory_admin"])
+    page = client.get(reverse("outcomes:dashboard"))
+    assert "Fewer than 5 people" in page.content.decode()
+
+
+def test_territory_admin_sees_only_their_territory(client, care):
+    inside = _people(care, 6, seed=6)
+    _people(care, 6, comune=care["casalecchio"], seed=7)
+    assert _api(client, care["territory_admin"])["overall"]["n"] == len(inside)
+    assert _api(client, care["evaluator"])["overall"]["n"] == 12
+
+
+def test_dashboard_page_shows_table_and_chart_data(client, care):
+    _people(care, 6, gender="female", seed=8)
+    _people(care, 6, gender="male", seed=9)
+    client.force_login(care["territory_admin"])
+    page = client.get(reverse("outcomes:dashboard"), {"breakdown": "gender"})
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert 'id="impact-data"' in body and "impact-chart" in body
+    assert '<th scope="row">woman</th>' in body and '<th scope="row">man</th>' in body
+
+
+def test_bad_filters_are_named_not_a_500(client, care):
+    client.force_login(care["territory_admin"])
+    page = client.get(
+        reverse("outcomes:dashboard"),
+        {"breakdown": "shoe_size", "date_from": "2026-05-01", "date_to": "2026-01-01"},
+    )
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "Select a valid choice" in body
+    assert "The end date comes before the start date." in body
+    api = client.get(reverse("api:outcomes-impact-list"), {"instrument": "nonesuch"})
+    assert api.status_code == 400 and "instrument" in api.json()
+
+
+@pytest.mark.parametrize(
+    "breakdown",
+    ["", "programme", "domain", "provider", "comune", "inner_area", "gender", "age_band"],
+)
+def test_query_count_does_not_grow_with_people(
+    client, care, breakdown, django_assert_max_num_queries
+):
+    client.force_login(care["territory_admin"])
+    url = reverse("outcomes:dashboard")
+    _people(care, 6, seed=10)
+    with django_assert_max_num_queries(14):
+        assert client.get(url, {"breakdown": breakdown}).status_code == 200
+    _people(care, 14, seed=11)
+    with django_assert_max_num_queries(14):
+        assert client.get(url, {"breakdown": breakdown}).status_code == 200
+
+
+def test_research_export_is_pseudonymised_and_needs_consent(client, care):
+    pairs_people = _people(care, 2, seed=12)
+    consented = Beneficiary.objects.filter(last_name="Persona 12-0").get()
+    consent_give(by=care["link_worker"], beneficiary=consented, purpose="research")
+    client.force_login(care["evaluator"])
+    response = client.get(reverse("outcomes:research_csv"))
+    body = b"".join(response.streaming_content).decode()
+    lines = body.strip().splitlines()
+    assert len(lines) == 1 + 2  # header, and the consenting person's two responses
+    assert str(consented.pseudonym) in body
+    assert "Esempio" not in body and "Persona" not in body
+    assert len(pairs_people) == 2

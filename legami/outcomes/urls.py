@@ -1,0 +1,22 @@
+from django.urls import path
+
+from . import api, views
+
+app_name = "outcomes"
+
+api_urlpatterns = api.router.urls
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("da-somministrare/", views.due, name="due"),
+    path("invii/<int:pk>/", views.person, name="person"),
+    path("invii/<int:pk>/compila/", views.record, name="record"),
+    path("invii/<int:pk>/link/", views.link_create, name="link_create"),
+    path("ricerca/risposte.csv", views.research_csv, name="research_csv"),
+    path("grazie/", views.answer_done, name="answer_done"),
+]
+
+# Short, outside /impatto/: typed from paper or opened from a QR code on a phone.
+public_urlpatterns = [
+    path("<str:token>/", views.answer, name="answer"),
+]

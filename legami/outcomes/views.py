@@ -1,0 +1,294 @@
+"""Pages of impact measurement. The link worker gives questionnaires (entered by them, or
+through a single-use link the person opens on their phone); territory admins and evaluators read
+the impact dashboard. Thin: permission -> query -> form -> service."""
+
+import csv
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from legami.core.audit import audit
+from legami.core.permissions import permission_required
+from legami.core.views_helpers import add_service_errors
+from legami.network.models import Programme
+from legami.referrals.models import Referral
+
+from . import queries, services, services_links
+from .forms import AnswersForm, ChooseInstrumentForm, ImpactFilterForm, WorkerResponseForm
+from .models import Instrument, Response, Timepoint
+from .permissions import policy
+
+
+def _referral(request, pk) -> Referral:
+    return policy.get_object_or_404(
+        request.user,
+        "administer",
+        Referral.objects.select_related("beneficiary", "beneficiary__comune", "link_worker"),
+        pk=pk,
+    )
+
+
+# --- link worker -----------------------------------------------------------------------------
+@require_GET
+@permission_required(policy, "administer")
+def person(request, pk):
+    referral = _referral(request, pk)
+    responses = queries.person_responses(referral.beneficiary)
+    audit(by=request.user, action="view", obj=referral.beneficiary, purpose="outcome scores")
+    due = queries.due_follow_ups(Referral.objects.filter(pk=referral.pk))
+    return render(
+        request,
+        "outcomes/person.html",
+        {
+            "referral": referral,
+            "person": referral.beneficiary,
+            "rows": [(r, queries.band_for(r)) for r in responses],
+            "due": due,
+            "choose": ChooseInstrumentForm(
+                initial={"timepoint": due[0]["timepoint"] if due else Timepoint.BASELINE}
+            ),
+            "instruments": queries.instruments_ready(),
+        },
+    )
+
+
+def _instrument(request) -> Instrument | None:
+    value = request.POST.get("instrument") or request.GET.get("instrument")
+    try:
+        return Instrument.objects.prefetch_related("items").get(pk=int(value), is_active=True)
+    except (TypeError, ValueError, Instrument.DoesNotExist):
+        return None
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(policy, "administer")
+def record(request, pk):
+    referral = _referral(request, pk)
+    instrument = _instrument(request)
+    if instrument is None:
+        messages.error(request, _("Choose a questionnaire and a timepoint from the lists."))
+        return redirect("outcomes:person", pk=referral.pk)
+    form = WorkerResponseForm(
+        request.POST or None,
+        instrument=instrument,
+        initial={"timepoint": request.GET.get("timepoint") or Timepoint.BASELINE},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            response = services.response_record(
+                by=request.user,
+                instrument=instrument,
+                beneficiary=referral.beneficiary,
+                referral=referral,
+                timepoint=form.cleaned_data["timepoint"],
+                administered_on=form.cleaned_data["administered_on"],
+                answers=form.answers(),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            if response.is_complete:
+                messages.success(request, _("Questionnaire recorded."))
+            else:
+                messages.warning(
+                    request,
+                    _("Questionnaire recorded as incomplete: some items have no answer."),
+                )
+            return redirect("outcomes:person", pk=referral.pk)
+    return render(
+        request,
+        "outcomes/record.html",
+        {"referral": referral, "person": referral.beneficiary, "form": form},
+    )
+
+
+@require_POST
+@permission_required(policy, "administer")
+def link_create(request, pk):
+    referral = _referral(request, pk)
+    choose = ChooseInstrumentForm(request.POST)
+    if not choose.is_valid():
+        messages.error(request, _("Choose a questionnaire and a timepoint from the lists."))
+        return redirect("outcomes:person", pk=referral.pk)
+    try:
+        link, token = services_links.link_create(
+            by=request.user,
+            instrument=choose.cleaned_data["instrument"],
+            beneficiary=referral.beneficiary,
+            referral=referral,
+            timepoint=choose.cleaned_data["timepoint"],
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("outcomes:person", pk=referral.pk)
+    address = settings.SITE_URL + reverse("outcomes_public:answer", args=[token])
+    # The token exists only in this page: shown once, as text and as a QR code to scan.
+    response = render(
+        request,
+        "outcomes/link.html",
+        {
+            "referral": referral,
+            "person": referral.beneficiary,
+            "link": link,
+            "address": address,
+            "qr": segno.make(address, error="m").svg_inline(scale=5, title=_("QR code")),
+        },
+    )
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@require_GET
+@permission_required(policy, "administer")
+def due(request):
+    referrals = policy.scope(request.user, "administer", Referral.objects.all()).filter(
+        link_worker=request.user
+    )
+    return render(request, "outcomes/due.html", {"due": queries.due_follow_ups(referrals)})
+
+
+# --- the person, on their phone, without an account ----------------------------------------
+@never_cache
+@require_http_methods(["GET", "POST"])
+@permission_required(policy, "self_complete")
+def answer(request, token):
+    try:
+        link = services_links.link_for_token(token)
+    except services_links.LinkUnusable as error:
+        response = render(
+            request,
+            "outcomes/answer_unusable.html",
+            {"message": " ".join(error.messages)},
+            status=410,
+        )
+        response["Referrer-Policy"] = "no-referrer"
+        return response
+    form = AnswersForm(
+        request.POST or None,
+        instrument=link.instrument,
+        initial={f"item_{n}": v for n, v in link.draft.items()},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            if "save" in request.POST:
+                services_links.link_save_draft(token, form.answers())
+                messages.success(
+                    request,
+                    _("Your answers are saved. You can come back to this page to finish."),
+                )
+                return redirect("outcomes_public:answer", token=token)
+            services_links.link_submit(token, form.answers())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect("outcomes:answer_done")
+    response = render(
+        request,
+        "outcomes/answer.html",
+        {"form": form, "instrument": link.instrument, "link": link},
+    )
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@require_GET
+def answer_done(request):
+    return render(request, "outcomes/answer_done.html")
+
+
+# --- impact dashboard ------------------------------------------------------------------------
+@require_GET
+@permission_required(policy, "dashboard")
+def dashboard(request):
+    form = ImpactFilterForm(
+        request.GET or None,
+        dimensions=queries.DIMENSIONS,
+        programmes=Programme.objects.order_by("name"),
+    )
+    instruments = form.fields["instrument"].queryset
+    report = None
+    if form.is_bound and not form.is_valid():
+        messages.error(request, _("Some filters are not valid: see the messages below."))
+    else:
+        data = form.cleaned_data if form.is_bound else {}
+        instrument = data.get("instrument") or instruments.filter(code="who5").first()
+        instrument = instrument or instruments.first()
+        if instrument is not None:
+            report = queries.impact(
+                policy.scope(request.user, "dashboard", Response.objects.all()),
+                instrument=instrument,
+                timepoint=data.get("timepoint") or Timepoint.FOLLOW_UP_3M,
+                dimension=data.get("breakdown") or "",
+                programme_id=data["programme"].pk if data.get("programme") else None,
+                date_from=data.get("date_from"),
+                date_to=data.get("date_to"),
+            )
+    chart = None
+    if report is not None and report.rows:
+        shown = [row for row in report.rows if row.change is not None]
+        chart = {
+            "labels": [row.label for row in shown],
+            "mean": [round(row.change.mean_change, 2) for row in shown],
+            "low": [_rounded(row.change.ci_low) for row in shown],
+            "high": [_rounded(row.change.ci_high) for row in shown],
+            "title": _("Mean change with 95% confidence interval"),
+        }
+    return render(
+        request,
+        "outcomes/dashboard.html",
+        {"form": form, "report": report, "chart": chart},
+    )
+
+
+def _rounded(value):
+    return round(value, 2) if value is not None else None
+
+
+# --- evaluator -------------------------------------------------------------------------------
+RESEARCH_COLUMNS = (
+    "person",
+    "instrument",
+    "timepoint",
+    "administered_on",
+    "mode",
+    "complete",
+    "raw_score",
+    "score",
+    "change_from_baseline",
+    "programme",
+    "comune_istat",
+    "birth_year",
+    "gender",
+)
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+@require_GET
+@permission_required(policy, "research")
+def research_csv(request):
+    """Responses of the people who consented to research, pseudonymised as the referral export
+    is (the same pseudonymous id, so an evaluator can join the two); no names, contacts or text."""
+    rows = queries.research_rows().iterator(chunk_size=2000)
+    audit(by=request.user, action="export", object_type="outcomes.response", purpose="research")
+    writer = csv.writer(_Echo())
+
+    def lines():
+        yield writer.writerow(RESEARCH_COLUMNS)
+        for row in rows:
+            yield writer.writerow(row)
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="legami-risposte.csv"'
+    return response
