@@ -239,7 +239,7 @@ def dashboard(request):
             "mean": [round(row.change.mean_change, 2) for row in shown],
             "low": [_rounded(row.change.ci_low) for row in shown],
             "high": [_rounded(row.change.ci_high) for row in shown],
-            "title": _("Mean change with 95% confidence interval"),
+            "title": _("Mean change with 95%% confidence interval") % {},
         }
     return render(
         request,

@@ -223,3 +223,23 @@ def test_reminders_announce_a_due_follow_up_once(care):
         administered_on=timezone.localdate(),
     )
     assert services.follow_up_reminders_send() == 0  # 6 months not due yet
+
+
+# --- Italian first -------------------------------------------------------------------------
+@pytest.fixture
+def italian(settings):
+    settings.LANGUAGE_CODE = "it"
+
+
+def test_the_phone_questionnaire_speaks_italian(italian, client, care):
+    _, token = _link(care)
+    body = client.get(
+        reverse("outcomes_public:answer", args=[token]), HTTP_ACCEPT_LANGUAGE="it"
+    ).content.decode()
+    assert "Mi sono sentito/a allegro/a e di buon umore" in body
+    assert "5 · Per tutto il tempo" in body and "0 · Mai" in body
+    assert "Invia le mie risposte" in body and "Send my answers" not in body
+    gone = client.post(
+        reverse("outcomes_public:answer", args=[token[:-2]]), HTTP_ACCEPT_LANGUAGE="it"
+    ).content.decode()
+    assert "Questo link non esiste" in gone
