@@ -18,6 +18,7 @@ from .build import (
     generated_counts,
     generated_exists,
 )
+from .outcomes import delete_generated_responses, generate_responses, responses_exist
 from .referrals import (
     BENCH_LINK_WORKER,
     BENCH_PRESCRIBER,
@@ -42,10 +43,13 @@ __all__ = [
     "comuni_for",
     "delete_generated",
     "delete_generated_referrals",
+    "delete_generated_responses",
     "generate",
     "generate_referrals",
+    "generate_responses",
     "generated_counts",
     "generated_exists",
     "referral_counts",
     "referrals_exist",
+    "responses_exist",
 ]

@@ -440,7 +440,7 @@ def _people_and_referrals(rng, sizes, now, pick_comune, needs, activities, staff
             given = person.created_at
             purposes = ["care"]
             purposes += ["contact"] if rng.random() < 0.9 else []
-            purposes += ["outcomes"] if rng.random() < 0.7 else []
+            purposes += ["outcomes"] if rng.random() < 0.9 else []
             purposes += ["research"] if rng.random() < 0.4 else []
             for purpose in purposes:
                 consents.append(

@@ -255,3 +255,38 @@ def test_if_missing_adds_referrals_to_an_existing_directory(cremona):
     assert "Generated tiny data" not in output
     assert Referral.objects.count() == made.REFERRAL_SCALES["tiny"].referrals
     assert sorted(Activity.objects.values_list("hsds_id", flat=True)) == activities
+
+
+def test_tiny_generates_responses_as_the_service_would_store_them(cremona):
+    from legami.outcomes.models import Response
+    from legami.referrals.models import Consent
+
+    output = run("--seed", "4")
+    responses = Response.objects.select_related("baseline", "instrument")
+    assert f"Generated {responses.count()} questionnaire responses" in output
+    assert responses.count() > 0
+    # only people who consented to outcome measurement
+    consenting = set(
+        Consent.objects.filter(purpose="outcomes", withdrawn_at__isnull=True).values_list(
+            "beneficiary_id", flat=True
+        )
+    )
+    assert set(responses.values_list("beneficiary_id", flat=True)) <= consenting
+    for response in responses.prefetch_related("answers"):
+        values = [a.value for a in response.answers.all()]
+        assert len(values) == response.instrument.items.count()
+        if response.instrument.code == "who5":  # raw x 4, recomputed here from the answers
+            assert response.score == sum(values) * 4
+        if response.timepoint != "baseline":
+            baseline = response.baseline
+            assert baseline.timepoint == "baseline"
+            assert baseline.beneficiary_id == response.beneficiary_id
+            assert baseline.instrument_id == response.instrument_id
+            assert baseline.administered_on < response.administered_on
+            if response.score is not None:
+                assert response.change == response.score - baseline.score
+    assert set(responses.values_list("timepoint", flat=True)) == {
+        "baseline",
+        "follow_up_3m",
+        "follow_up_6m",
+    }

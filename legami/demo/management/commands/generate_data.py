@@ -32,10 +32,14 @@ class Command(BaseCommand):
         chosen = generator.SCALES[scale]
         directory_done = generator.generated_exists()
         referrals_done = generator.referrals_exist()
+        responses_done = generator.responses_exist()
         if directory_done or referrals_done:
             counts = {**generator.generated_counts(), **generator.referral_counts()}
             summary = ", ".join(f"{n} {what}" for what, n in counts.items())
             if if_missing and not replace and directory_done and referrals_done:
+                if not responses_done:
+                    self._responses(seed)
+                    return
                 self.stdout.write(f"Generated data already present ({summary}); nothing to do.")
                 return
             if not replace and not if_missing:
@@ -52,6 +56,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             if replace:
                 deleted = {
+                    "responses": generator.delete_generated_responses(),
                     **generator.delete_generated_referrals(),
                     **generator.delete_generated(),
                 }
@@ -70,13 +75,14 @@ class Command(BaseCommand):
             if not only_referrals:
                 report = generator.generate(scale=chosen, seed=seed)
             referrals = generator.generate_referrals(scale=chosen, seed=seed)
+            responses = generator.generate_responses(seed=seed)
             changes = report.as_dict() if report else {"scale": scale, "seed": seed}
             audit(
                 by=None,
                 action="create",
                 object_type="demo.generated_data",
                 object_id=f"{scale}:{seed}",
-                changes={**changes, "referrals": referrals.as_dict()},
+                changes={**changes, "referrals": referrals.as_dict(), "responses": responses},
             )
         if report:
             self.stdout.write(
@@ -97,5 +103,26 @@ class Command(BaseCommand):
                 f"{referrals.consents} consents, {referrals.enrolments} enrolments, "
                 f"{referrals.attendance} attendance lines; {referrals.caseload} referrals held "
                 f"by {generator.BENCH_LINK_WORKER}; statuses {referrals.statuses}."
+            )
+        )
+        self._report_responses(responses)
+
+    def _responses(self, seed):
+        with transaction.atomic():
+            responses = generator.generate_responses(seed=seed)
+            audit(
+                by=None,
+                action="create",
+                object_type="demo.generated_data",
+                object_id=f"responses:{seed}",
+                changes={"responses": responses},
+            )
+        self._report_responses(responses)
+
+    def _report_responses(self, responses):
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Generated {responses['responses']} questionnaire responses of "
+                f"{responses['people']} people in {responses['seconds']} s."
             )
         )
