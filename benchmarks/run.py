@@ -93,6 +93,7 @@ def cases() -> list[tuple[str, str]]:
         ),
         ("activity detail", f"/attivita/{detail}/"),
         *referral_cases(),
+        *impact_cases(),
     ]
 
 
@@ -113,6 +114,35 @@ def referral_cases() -> list[tuple[str, str, str]]:
         ("caseload: overdue", "/invii/casi/?view=all&overdue=1", worker.email),
         ("referral detail (engaged)", f"/invii/{detail}/", worker.email),
         ("provider inbox", "/invii/ente/", provider.email),
+    ]
+
+
+def impact_cases() -> list[tuple[str, str, str]]:
+    """The impact dashboard over the generated responses (generate_data), as the evaluator
+    (every response) and as the territory administrator of the province."""
+    from legami.demo.generator.outcomes import (
+        BENCH_EVALUATOR,
+        BENCH_TERRITORY_ADMIN,
+        ensure_bench_readers,
+        responses_exist,
+    )
+
+    if not responses_exist():
+        return []
+    ensure_bench_readers()
+    from legami.outcomes.models import Response
+
+    count = Response.objects.count()
+    return [
+        (f"impact: WHO-5 overall ({count:,} responses)", "/impatto/", BENCH_EVALUATOR),
+        ("impact: WHO-5 by comune", "/impatto/?breakdown=comune", BENCH_EVALUATOR),
+        ("impact: WHO-5 by domain", "/impatto/?breakdown=domain", BENCH_EVALUATOR),
+        ("impact: WHO-5 by age band", "/impatto/?breakdown=age_band", BENCH_EVALUATOR),
+        (
+            "impact: 6 months by provider (territory admin)",
+            "/impatto/?timepoint=follow_up_6m&breakdown=provider",
+            BENCH_TERRITORY_ADMIN,
+        ),
     ]
 
 

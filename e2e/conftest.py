@@ -123,6 +123,8 @@ def _append_only_audit_log_between_journeys(transactional_db):
     # Emptying also removed what data migrations wrote: the base vocabularies.
     vocabulary = importlib.import_module("legami.directory.migrations.0003_vocabulary")
     vocabulary.create(django_apps, None)
+    for name in ("0002_instrument_library", "0004_answer_labels"):
+        importlib.import_module(f"legami.outcomes.migrations.{name}").load(django_apps, None)
     yield
     if connection.vendor == "sqlite":
         with connection.schema_editor() as editor:

@@ -142,11 +142,7 @@ class ChangeSerializer(serializers.Serializer):
 
 class ImpactRowSerializer(serializers.Serializer):
     group = serializers.CharField(source="label")
-    suppressed = serializers.SerializerMethodField()
-    change = ChangeSerializer(allow_null=True)
-
-    def get_suppressed(self, row) -> bool:
-        return row.change is None
+    change = ChangeSerializer()
 
 
 class ImpactSerializer(serializers.Serializer):
@@ -155,7 +151,12 @@ class ImpactSerializer(serializers.Serializer):
     breakdown = serializers.CharField(source="dimension")
     minimum_cell = serializers.IntegerField(source="minimum")
     overall = ChangeSerializer(allow_null=True, help_text="null: fewer people than minimum_cell")
-    rows = ImpactRowSerializer(many=True)
+    rows = ImpactRowSerializer(many=True, help_text="Only the groups that may be shown.")
+    more_groups = serializers.IntegerField(help_text="Always 0 here: the API lists every group.")
+    hidden_groups = serializers.IntegerField(
+        help_text="Groups not listed: fewer people than minimum_cell, or the smallest other "
+        "group when only one would be hidden (it could be worked out from the total)."
+    )
 
 
 class InstrumentViewSet(viewsets.ReadOnlyModelViewSet):

@@ -123,6 +123,8 @@ class Impact:
     overall: stats.PairedChange | None
     rows: list[ImpactRow] = field(default_factory=list)
     minimum: int = 5
+    hidden_groups: int = 0  # groups under `minimum` people, and their complement
+    more_groups: int = 0  # shown groups left out to keep to the `largest`
 
 
 def _age_band(today: date):
@@ -192,9 +194,11 @@ def impact(
     date_from: date | None = None,
     date_to: date | None = None,
     minimum: int = 5,
+    largest: int | None = None,
 ) -> Impact:
     """Paired change from baseline to `timepoint` for `instrument`, overall and per group of
-    `dimension`; groups (and the whole) under `minimum` people are suppressed."""
+    `dimension`; groups (and the whole) under `minimum` people are suppressed. With `largest`,
+    only that many of the largest groups are summarised (a page); the rest are counted."""
     today = timezone.localdate()
     paired = responses.filter(instrument=instrument, timepoint=timepoint, change__isnull=False)
     if programme_id:
@@ -208,18 +212,20 @@ def impact(
     histogram = list(
         paired.annotate(group=_dimension_expression(dimension, today))
         .values("group", "change")
-        .annotate(people=Count("pk"), before=Sum("baseline__score"), after=Sum("score"))
+        .annotate(people=Count("pk"), after=Sum("score"))
         .order_by("group", "change")
     )
     mic = float(instrument.minimal_important_change or 1)
     higher = instrument.higher_is_better
 
     def summary(bins) -> stats.PairedChange:
+        # before = after - change, person by person: the baseline row need not be joined.
+        after = sum(float(b["after"]) for b in bins)
         return stats.paired_change_from_histogram(
             [b["change"] for b in bins],
             [b["people"] for b in bins],
-            sum_before=sum(float(b["before"]) for b in bins),
-            sum_after=sum(float(b["after"]) for b in bins),
+            sum_before=after - sum(float(b["change"]) * b["people"] for b in bins),
+            sum_after=after,
             mic=mic,
             higher_is_better=higher,
         )
@@ -235,10 +241,15 @@ def impact(
     for bin_ in histogram:
         key = bin_["group"] if bin_["group"] not in (None, "") else NOT_RECORDED
         groups.setdefault(key, []).append(bin_)
-    cells = stats.suppress_with_complement(
-        {key: summary(bins) for key, bins in groups.items()}, minimum
-    )
-    labels = _labels(dimension, list(groups))
+    # Which groups are shown is decided on head counts alone; only those are summarised.
+    sizes = {key: sum(b["people"] for b in bins) for key, bins in groups.items()}
+    shown = stats.shown_groups(sizes, minimum)
+    result.hidden_groups = len(groups) - len(shown)
+    if largest is not None and len(shown) > largest:
+        shown = sorted(shown, key=lambda key: -sizes[key])[:largest]
+        result.more_groups = len(groups) - result.hidden_groups - len(shown)
+    cells = {key: summary(groups[key]) for key in shown}
+    labels = _labels(dimension, list(cells))
     result.rows = sorted(
         (
             ImpactRow(

@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TypeVar
 
 import numpy as np
@@ -143,7 +144,7 @@ def _summarise(
     sd = ci_low = ci_high = dz = p = None
     if n >= 2:
         sd = float(np.std(d, ddof=1))
-        half_width = float(student_t.ppf((1 + confidence) / 2, n - 1)) * sd / math.sqrt(n)
+        half_width = _t_quantile((1 + confidence) / 2, n - 1) * sd / math.sqrt(n)
         ci_low, ci_high = mean_change - half_width, mean_change + half_width
         dz = mean_change / sd if sd > 0 else None
         p = wilcoxon_p(d)
@@ -163,6 +164,12 @@ def _summarise(
         share_improved=float(np.mean(good >= mic)),
         share_deteriorated=float(np.mean(-good >= mic)),
     )
+
+
+@lru_cache(maxsize=4096)
+def _t_quantile(probability: float, df: int) -> float:
+    # A breakdown asks for the same few (probability, df) pairs hundreds of times.
+    return float(student_t.ppf(probability, df))
 
 
 def _signed_ranks(nonzero: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -228,18 +235,14 @@ def suppress_small(
     return result
 
 
-def suppress_with_complement(
-    cells: Mapping[K, PairedChange | None], minimum: int = 5
-) -> dict[K, PairedChange | None]:
-    """``suppress_small``, and when that hides exactly one cell of several, hide the next
-    smallest too: otherwise the hidden cell could be worked out from the total."""
-    result = suppress_small(cells, minimum)
-    hidden = [key for key, cell in result.items() if cell is None]
-    shown = [key for key, cell in result.items() if cell is not None]
-    if len(hidden) == 1 and shown:
-        smallest = min(shown, key=lambda key: result[key].n)  # type: ignore[union-attr]
-        result[smallest] = None
-    return result  # type: ignore[return-value]
+def shown_groups(sizes: Mapping[K, int], minimum: int = 5) -> list[K]:
+    """The groups that may be shown, given how many people each holds: those of at least
+    ``minimum`` people, less the smallest of them when exactly one group is hidden (otherwise
+    the hidden one could be worked out from the total)."""
+    shown = [key for key, size in sizes.items() if size >= minimum]
+    if len(shown) == len(sizes) - 1 and shown:
+        shown.remove(min(shown, key=lambda key: sizes[key]))
+    return shown
 
 
 def breakdown(

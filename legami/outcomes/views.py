@@ -26,6 +26,8 @@ from .forms import AnswersForm, ChooseInstrumentForm, ImpactFilterForm, WorkerRe
 from .models import Instrument, Response, Timepoint
 from .permissions import policy
 
+PAGE_GROUPS = 40
+
 
 def _referral(request, pk) -> Referral:
     return policy.get_object_or_404(
@@ -142,7 +144,6 @@ def link_create(request, pk):
             "qr": segno.make(address, error="m").svg_inline(scale=5, title=_("QR code")),
         },
     )
-    response["Referrer-Policy"] = "no-referrer"
     return response
 
 
@@ -169,7 +170,6 @@ def answer(request, token):
             {"message": " ".join(error.messages)},
             status=410,
         )
-        response["Referrer-Policy"] = "no-referrer"
         return response
     form = AnswersForm(
         request.POST or None,
@@ -190,13 +190,13 @@ def answer(request, token):
             add_service_errors(form, error)
         else:
             return redirect("outcomes:answer_done")
-    response = render(
+    # The site-wide Referrer-Policy (same-origin) keeps the address, which holds the token, from
+    # other sites; "no-referrer" would make the browser send "Origin: null" and fail CSRF.
+    return render(
         request,
         "outcomes/answer.html",
         {"form": form, "instrument": link.instrument, "link": link},
     )
-    response["Referrer-Policy"] = "no-referrer"
-    return response
 
 
 @require_GET
@@ -208,19 +208,20 @@ def answer_done(request):
 @require_GET
 @permission_required(policy, "dashboard")
 def dashboard(request):
+    instruments = ImpactFilterForm.base_fields["instrument"].queryset
+    default = instruments.filter(code="who5").first() or instruments.first()
     form = ImpactFilterForm(
         request.GET or None,
         dimensions=queries.DIMENSIONS,
         programmes=Programme.objects.order_by("name"),
+        initial={"instrument": default},
     )
-    instruments = form.fields["instrument"].queryset
     report = None
     if form.is_bound and not form.is_valid():
         messages.error(request, _("Some filters are not valid: see the messages below."))
     else:
         data = form.cleaned_data if form.is_bound else {}
-        instrument = data.get("instrument") or instruments.filter(code="who5").first()
-        instrument = instrument or instruments.first()
+        instrument = data.get("instrument") or default
         if instrument is not None:
             report = queries.impact(
                 policy.scope(request.user, "dashboard", Response.objects.all()),
@@ -230,10 +231,13 @@ def dashboard(request):
                 programme_id=data["programme"].pk if data.get("programme") else None,
                 date_from=data.get("date_from"),
                 date_to=data.get("date_to"),
+                # A page (and a chart) of hundreds of groups helps nobody: the largest
+                # groups here, every group through the API.
+                largest=PAGE_GROUPS,
             )
     chart = None
     if report is not None and report.rows:
-        shown = [row for row in report.rows if row.change is not None]
+        shown = report.rows
         chart = {
             "labels": [row.label for row in shown],
             "mean": [round(row.change.mean_change, 2) for row in shown],

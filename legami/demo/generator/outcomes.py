@@ -16,14 +16,20 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from legami.core.roles import EVALUATOR, TERRITORY_ADMIN
 from legami.directory.models import Taxonomy, TaxonomyTerm
 from legami.outcomes import scoring
 from legami.outcomes.models import Answer, Instrument, Response, Timepoint
 from legami.referrals.models import Beneficiary, Consent, ConsentPurpose, Enrolment, Referral
+from legami.territory.models import Jurisdiction, Province
 
-from .referrals import DOMAIN
+from .referrals import DOMAIN, _user
+
+BENCH_EVALUATOR = f"valutatore.bench{DOMAIN}"
+BENCH_TERRITORY_ADMIN = f"territorio.bench{DOMAIN}"
 
 BATCH = 2_000
+ANCHOR_PROVINCE = "019"  # Cremona, the province of the generated data
 # Share of people answering each follow-up; every consenting person answers at baseline.
 FOLLOW_UP_SHARE = {Timepoint.FOLLOW_UP_3M: 0.92, Timepoint.FOLLOW_UP_6M: 0.85}
 FOLLOW_UP_DAYS = {Timepoint.FOLLOW_UP_3M: 91, Timepoint.FOLLOW_UP_6M: 182}
@@ -103,6 +109,7 @@ def generate_responses(*, seed: int, batch: int = BATCH) -> dict:
         .values_list("beneficiary_id", "pk")
     )
     activity_of, domain_of = _context()
+    ensure_bench_readers()
     baselines, follow_ups = [], []  # follow_ups: (index of its baseline, Response)
     for person in people:
         referral = latest_referral.get(person)
@@ -151,6 +158,16 @@ def generate_responses(*, seed: int, batch: int = BATCH) -> dict:
         "people": len(people),
         "seconds": round(clock.perf_counter() - started, 2),
     }
+
+
+def ensure_bench_readers() -> None:
+    """The dashboard's readers for the benchmark: an evaluator (everything) and a territory
+    administrator of the generated province."""
+    _user(BENCH_EVALUATOR, EVALUATOR, "Valutatrice", "Bench")
+    admin = _user(BENCH_TERRITORY_ADMIN, TERRITORY_ADMIN, "Territorio", "Bench")
+    province = Province.objects.filter(code=ANCHOR_PROVINCE).first()
+    if province is not None and not Jurisdiction.objects.filter(user=admin).exists():
+        Jurisdiction.objects.create(user=admin, province=province)
 
 
 def _scored(instrument, items, rng, level) -> dict:

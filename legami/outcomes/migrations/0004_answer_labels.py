@@ -6,8 +6,8 @@ from django.db import migrations, models
 LABELS = {
     "who5": {
         "instructions": (
-            "Per ciascuna delle cinque affermazioni indichi quella che si avvicina di più a come "
-            "si è sentito/a nelle ultime due settimane.",
+            "Per ciascuna delle cinque affermazioni indica quella che si avvicina di più a come "
+            "ti sei sentito/a nelle ultime due settimane.",
             "Please indicate for each of the five statements which is closest to how you have "
             "been feeling over the last two weeks.",
             "Pour chacune des cinq affirmations, indiquez celle qui se rapproche le plus de ce "

@@ -94,8 +94,8 @@ def test_breakdown_suppresses_small_groups_and_their_complement(client, care):
         _expected(women)["mean_change"], abs=1e-9
     )
     # "other" has 3 people; "man" is hidden too, or 22 - 12 - 7 would give the 3 away.
-    assert rows["other"]["suppressed"] and rows["other"]["change"] is None
-    assert rows["man"]["suppressed"] and rows["man"]["change"] is None
+    assert set(rows) == {"woman"}
+    assert report["hidden_groups"] == 2
     assert report["overall"]["n"] == 22
 
 
@@ -169,3 +169,16 @@ def test_research_export_is_pseudonymised_and_needs_consent(client, care):
     assert str(consented.pseudonym) in body
     assert "Esempio" not in body and "Persona" not in body
     assert len(pairs_people) == 2
+
+
+def test_page_lists_the_largest_groups_the_api_all(care):
+    from legami.outcomes import queries
+    from legami.outcomes.models import Response
+
+    _people(care, 7, gender="female", seed=13)
+    _people(care, 6, gender="male", seed=14)
+    who5 = Instrument.objects.get(code="who5")
+    page = queries.impact(Response.objects.all(), instrument=who5, dimension="gender", largest=1)
+    assert [row.key for row in page.rows] == ["female"] and page.more_groups == 1
+    every = queries.impact(Response.objects.all(), instrument=who5, dimension="gender")
+    assert {row.key for row in every.rows} == {"female", "male"} and every.more_groups == 0

@@ -255,3 +255,12 @@ def test_breakdown_groups_rows_and_suppresses_small_groups():
 def test_breakdown_validates_suppressed_groups_too():
     with pytest.raises(ValueError, match="missing"):
         breakdown([("a", 1, 2), ("b", float("nan"), 3)], mic=1)
+
+
+def test_shown_groups_hides_small_cells_and_the_complement_of_a_lone_one():
+    from legami.outcomes.stats import shown_groups
+
+    assert shown_groups({"a": 12, "b": 7, "c": 5}) == ["a", "b", "c"]
+    assert shown_groups({"a": 12, "b": 7, "c": 3}) == ["a"]  # b hidden too: 22-12-7 = c
+    assert shown_groups({"a": 12, "b": 4, "c": 3}) == ["a"]  # two hidden: neither recoverable
+    assert shown_groups({"a": 4}) == []

@@ -1,0 +1,91 @@
+"""Journeys through impact measurement (/impatto/): the link worker gives a person a link, the
+person answers the questionnaire on a phone-sized screen without an account (stopping half-way
+and coming back), and the territory administrator reads the impact dashboard. In Italian."""
+
+from playwright.sync_api import expect
+
+from e2e.conftest import DESKTOP, PHONE, sign_in
+from legami.outcomes.models import Response, SelfCompletionLink
+from legami.outcomes.tests.test_dashboard import _people
+from legami.referrals.tests import conftest as referral_world
+
+care = referral_world.care
+engage = referral_world.engage
+
+
+def _answer(page, number, value):
+    """Pick an answer as a person does: on its label, the big touch target."""
+    page.locator(f"label[for='id_item_{number}_{value}']").click()
+    expect(page.locator(f"#id_item_{number}_{value}")).to_be_checked()
+
+
+def test_person_answers_on_a_phone_through_a_single_use_link(care, open_page, journey):
+    referral = engage(care)
+    worker_page = open_page(DESKTOP)
+    sign_in(worker_page, care["link_worker"])
+    worker_page.goto(f"/invii/{referral.pk}/")
+    worker_page.get_by_role("link", name="Questionari di benessere").click()
+    expect(worker_page.locator("h1")).to_have_text("Questionari di benessere")
+    worker_page.locator("#id_instrument").select_option(label="Indice di benessere OMS (WHO-5)")
+    journey.check_accessibility(worker_page, "questionnaires")
+    worker_page.get_by_role("button", name="Crea un link per il telefono della persona").click()
+    expect(worker_page.locator("h1")).to_have_text("Link per il telefono della persona")
+    expect(worker_page.locator(".legami-qr svg")).to_have_count(1)
+    journey.check_accessibility(worker_page, "link-and-qr")
+    address = worker_page.locator("#link-address").input_value()
+    path = address.split("://", 1)[1].split("/", 1)[1]
+
+    phone = open_page(PHONE)  # the person's own phone: no account, no sign-in
+    phone.goto("/" + path)
+    expect(phone.locator("h1")).to_have_text("Indice di benessere OMS (WHO-5)")
+    expect(phone.get_by_text("nelle ultime due settimane")).to_be_visible()
+    _answer(phone, 1, 4)
+    _answer(phone, 2, 3)
+    journey.check_accessibility(phone, "phone-questionnaire")
+    phone.get_by_role("button", name="Salva e finisci dopo").click()
+    expect(phone.locator(".alert-success")).to_contain_text("Le tue risposte sono salvate")
+    assert not Response.objects.exists()
+
+    phone.goto("/" + path)  # later: what was answered is still there
+    expect(phone.locator("#id_item_1_4")).to_be_checked()
+    expect(phone.locator("#id_item_2_3")).to_be_checked()
+    for number in (3, 4, 5):
+        _answer(phone, number, 3)
+    phone.get_by_role("button", name="Invia le mie risposte").click()
+    expect(phone.locator("h1")).to_have_text("Grazie")
+    journey.check_accessibility(phone, "sent")
+    response = Response.objects.get()
+    assert (response.mode, response.raw_score, response.score) == ("self", 16, 64)
+    assert SelfCompletionLink.objects.get().used_at is not None
+
+    phone.goto("/" + path)  # the same link again: it has done its job
+    expect(phone.locator(".alert")).to_contain_text("Questo questionario è già stato inviato")
+
+    worker_page.goto(f"/impatto/invii/{referral.pk}/")
+    row = worker_page.locator("section[aria-labelledby=responses-title] tbody tr")
+    expect(row).to_have_count(1)
+    expect(row.first).to_contain_text("compilato in autonomia")
+    expect(row.first).to_contain_text("64")
+
+
+def test_territory_admin_reads_the_impact_dashboard(care, open_page, journey):
+    _people(care, 7, gender="female", seed=21)
+    _people(care, 6, gender="male", seed=22)
+    page = open_page(DESKTOP)
+    sign_in(page, care["territory_admin"])
+    page.goto("/")
+    page.goto("/impatto/")
+    expect(page.locator("h1")).to_have_text("Impatto sulle persone")
+    page.get_by_label("Suddividi per").select_option(label="Genere")
+    page.get_by_role("button", name="Mostra").click()
+    table = page.locator("table")
+    expect(table.locator("caption")).to_have_text("Variazione per gruppo")
+    expect(table.locator("tbody th[scope=row]")).to_have_text(["donna", "uomo", "Tutti"])
+    expect(table.locator("tbody tr").last).to_contain_text("13")
+    expect(page.locator("#impact-chart")).to_be_visible()
+    # Chart.js has drawn: the canvas got its size from the script, not only from the markup.
+    assert page.evaluate("document.getElementById('impact-chart').height") > 0
+    assert page.evaluate(
+        "typeof Chart !== 'undefined' && Chart.getChart('impact-chart') !== undefined"
+    )
+    journey.check_accessibility(page, "impact-dashboard")
