@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from legami.directory.models import Activity, TaxonomyTerm
 from legami.referrals.models import Beneficiary, Referral
+from legami.territory.models import Comune
 
 
 def _localised(obj, field: str) -> str:
@@ -216,6 +217,16 @@ class Response(models.Model):
     )
     change = models.DecimalField(
         _("change from baseline"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    # Where the person lived when answering, copied as the referral copies it: the territory
+    # scope and the breakdown by comune read the response alone.
+    comune = models.ForeignKey(
+        Comune,
+        verbose_name=_("comune of residence"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     # The activity the person was taking part in when the follow-up was recorded, and its
     # domain: what the dashboard breaks the change down by, fixed as it was at the time.

@@ -152,11 +152,11 @@ def _dimension_expression(dimension: str, today: date):
     if dimension == "provider":
         return F("activity__organisation_id")
     if dimension == "comune":
-        return F("beneficiary__comune_id")
+        return F("comune_id")
     if dimension == "inner_area":
         return Case(
-            When(beneficiary__comune__inner_area_class__in=("D", "E", "F"), then=Value("yes")),
-            When(beneficiary__comune__inner_area_class="", then=Value(NOT_RECORDED)),
+            When(comune__inner_area_class__in=("D", "E", "F"), then=Value("yes")),
+            When(comune__inner_area_class="", then=Value(NOT_RECORDED)),
             default=Value("no"),
             output_field=CharField(),
         )

@@ -18,5 +18,5 @@ def responses_in_territory(user, responses: QuerySet) -> QuerySet:
     if role == EVALUATOR:
         return responses
     if role == TERRITORY_ADMIN:
-        return responses.filter(beneficiary__comune__in=comuni_in_scope(user))
+        return responses.filter(comune__in=comuni_in_scope(user))
     return responses.none()

@@ -109,6 +109,7 @@ def response_record(
     response = Response(
         instrument=instrument,
         beneficiary=beneficiary,
+        comune_id=beneficiary.comune_id,
         referral=referral,
         timepoint=timepoint,
         administered_on=administered_on,

@@ -98,11 +98,12 @@ def generate_responses(*, seed: int, batch: int = BATCH) -> dict:
     consenting = Consent.objects.filter(
         purpose=ConsentPurpose.OUTCOMES, withdrawn_at__isnull=True
     ).values("beneficiary_id")
-    people = list(
+    comune_of = dict(
         Beneficiary.objects.filter(email__endswith=DOMAIN, pk__in=consenting)
         .order_by("pk")
-        .values_list("pk", flat=True)
+        .values_list("pk", "comune_id")
     )
+    people = list(comune_of)
     latest_referral = dict(
         Referral.objects.filter(beneficiary_id__in=people)
         .order_by("beneficiary_id", "received_at")
@@ -120,7 +121,12 @@ def generate_responses(*, seed: int, batch: int = BATCH) -> dict:
         for instrument in instruments:
             lower_is_better = not instrument.higher_is_better
             base = _scored(instrument, items, rng, level if not lower_is_better else 1 - level)
-            base.update(beneficiary_id=person, referral_id=referral, administered_on=start)
+            base.update(
+                beneficiary_id=person,
+                comune_id=comune_of[person],
+                referral_id=referral,
+                administered_on=start,
+            )
             baselines.append(base)
             for timepoint, share in FOLLOW_UP_SHARE.items():
                 if rng.random() >= share:
@@ -129,6 +135,7 @@ def generate_responses(*, seed: int, batch: int = BATCH) -> dict:
                 row = _scored(instrument, items, rng, moved if not lower_is_better else 1 - moved)
                 row.update(
                     beneficiary_id=person,
+                    comune_id=comune_of[person],
                     referral_id=referral,
                     timepoint=timepoint,
                     administered_on=start + timedelta(days=FOLLOW_UP_DAYS[timepoint]),
