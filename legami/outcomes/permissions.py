@@ -1,7 +1,7 @@
 from legami.core.permissions import Policy, anyone, only
 from legami.core.roles import EVALUATOR, LINK_WORKER, TERRITORY_ADMIN
 
-from .scopes import referrals_to_measure, responses_in_territory
+from .scopes import referrals_in_territory, referrals_to_measure, responses_in_territory
 
 policy = Policy(
     "outcomes",
@@ -20,5 +20,11 @@ policy = Policy(
             description="Impact on people: aggregate change, small cells suppressed",
         ),
         "research": only(EVALUATOR, description="Pseudonymised responses, no identity"),
+        "priorities": only(
+            TERRITORY_ADMIN,
+            EVALUATOR,
+            scope=referrals_in_territory,
+            description="Needs recorded in referrals by comune and over time, small counts hidden",
+        ),
     },
 )

@@ -20,3 +20,12 @@ def responses_in_territory(user, responses: QuerySet) -> QuerySet:
     if role == TERRITORY_ADMIN:
         return responses.filter(comune__in=comuni_in_scope(user))
     return responses.none()
+
+
+def referrals_in_territory(user, referrals: QuerySet) -> QuerySet:
+    role = effective_role(user)
+    if role == EVALUATOR:
+        return referrals
+    if role == TERRITORY_ADMIN:
+        return referrals.filter(comune__in=comuni_in_scope(user))
+    return referrals.none()

@@ -8,7 +8,9 @@ api_urlpatterns = api.router.urls
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("tabelle.xlsx", views.dashboard_xlsx, name="dashboard_xlsx"),
     path("da-somministrare/", views.due, name="due"),
+    path("priorita/", views.priorities, name="priorities"),
     path("invii/<int:pk>/", views.person, name="person"),
     path("invii/<int:pk>/compila/", views.record, name="record"),
     path("invii/<int:pk>/link/", views.link_create, name="link_create"),

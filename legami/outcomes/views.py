@@ -8,7 +8,7 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,7 +21,7 @@ from legami.core.views_helpers import add_service_errors
 from legami.network.models import Programme
 from legami.referrals.models import Referral
 
-from . import queries, services, services_links
+from . import queries, queries_priorities, report_xlsx, services, services_links
 from .forms import AnswersForm, ChooseInstrumentForm, ImpactFilterForm, WorkerResponseForm
 from .models import Instrument, Response, Timepoint
 from .permissions import policy
@@ -252,8 +252,64 @@ def dashboard(request):
     )
 
 
+@require_GET
+@permission_required(policy, "dashboard")
+def dashboard_xlsx(request):
+    form = ImpactFilterForm(
+        request.GET, dimensions=queries.DIMENSIONS, programmes=Programme.objects.all()
+    )
+    if not form.is_valid():
+        messages.error(request, _("Some filters are not valid: see the messages below."))
+        return redirect(reverse("outcomes:dashboard") + "?" + request.GET.urlencode())
+    data = form.cleaned_data
+    instruments = ImpactFilterForm.base_fields["instrument"].queryset
+    instrument = data.get("instrument") or instruments.filter(code="who5").first()
+    report = queries.impact(
+        policy.scope(request.user, "dashboard", Response.objects.all()),
+        instrument=instrument,
+        timepoint=data.get("timepoint") or Timepoint.FOLLOW_UP_3M,
+        dimension=data.get("breakdown") or "",
+        programme_id=data["programme"].pk if data.get("programme") else None,
+        date_from=data.get("date_from"),
+        date_to=data.get("date_to"),
+    )
+    audit(by=request.user, action="export", object_type="outcomes.impact", purpose="XLSX")
+    response = HttpResponse(
+        report_xlsx.impact_workbook(report),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="legami-impatto.xlsx"'
+    return response
+
+
 def _rounded(value):
     return round(value, 2) if value is not None else None
+
+
+@require_GET
+@permission_required(policy, "priorities")
+def priorities(request):
+    report = queries_priorities.priorities(
+        policy.scope(request.user, "priorities", Referral.objects.all())
+    )
+    quarter_rows = [
+        (need, [report.by_quarter.get(need.pk, {}).get(q, 0) for q in report.quarters])
+        for need in report.needs
+    ]
+    comune_rows = [
+        (comune, [report.by_comune.get(comune.pk, {}).get(need.pk, 0) for need in report.needs])
+        for comune in report.comuni
+    ]
+    return render(
+        request,
+        "outcomes/priorities.html",
+        {
+            "report": report,
+            "quarter_rows": quarter_rows,
+            "comune_rows": comune_rows,
+            "minimum": queries_priorities.MINIMUM,
+        },
+    )
 
 
 # --- evaluator -------------------------------------------------------------------------------

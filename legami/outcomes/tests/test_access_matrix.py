@@ -17,7 +17,9 @@ def with_(base: dict, **codes) -> dict:
 
 MATRIX = {
     "outcomes:dashboard": signed_in({"territory_admin", "evaluator"}),
+    "outcomes:dashboard_xlsx": signed_in({"territory_admin", "evaluator"}),
     "outcomes:due": signed_in({"link_worker"}),
+    "outcomes:priorities": signed_in({"territory_admin", "evaluator"}),
     "outcomes:person": signed_in({"link_worker"}),
     # without a questionnaire chosen, the form sends the worker back to the person's page
     "outcomes:record": with_(signed_in({"link_worker"}), link_worker=302, superuser=302),

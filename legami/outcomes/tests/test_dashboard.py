@@ -182,3 +182,21 @@ def test_page_lists_the_largest_groups_the_api_all(care):
     assert [row.key for row in page.rows] == ["female"] and page.more_groups == 1
     every = queries.impact(Response.objects.all(), instrument=who5, dimension="gender")
     assert {row.key for row in every.rows} == {"female", "male"} and every.more_groups == 0
+
+
+def test_spreadsheet_has_the_same_figures_as_the_api(client, care):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    _people(care, 6, gender="female", seed=15)
+    _people(care, 5, gender="male", seed=16)
+    report = _api(client, care["evaluator"], breakdown="gender")
+    response = client.get(reverse("outcomes:dashboard_xlsx"), {"breakdown": "gender"})
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
+    by_group = {row[0]: row for row in rows if row and row[0] in ("woman", "man", "All")}
+    for row in report["rows"]:
+        assert by_group[row["group"]][1] == row["change"]["n"]
+        assert by_group[row["group"]][4] == round(row["change"]["mean_change"], 2)
+    assert by_group["All"][1] == report["overall"]["n"] == 11
