@@ -96,7 +96,7 @@ def link_for_token(token: str, *, for_update: bool = False) -> SelfCompletionLin
         raise LinkUnusable(
             _("This questionnaire has already been sent. Thank you: there is nothing more to do.")
         )
-    if link.expires_at <= timezone.now():
+    if link.expires_at <= timezone.now() or link.beneficiary.anonymised_at is not None:
         raise LinkUnusable(
             _("This link has expired. Ask the person who gave it to you for a new one.")
         )

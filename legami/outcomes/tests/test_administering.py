@@ -243,3 +243,20 @@ def test_the_phone_questionnaire_speaks_italian(italian, client, care):
         reverse("outcomes_public:answer", args=[token[:-2]]), HTTP_ACCEPT_LANGUAGE="it"
     ).content.decode()
     assert "Questo link non esiste" in gone
+
+
+# --- the person's rights -------------------------------------------------------------------
+def test_export_holds_the_questionnaires_and_erasure_stops_open_links(care):
+    from legami.referrals.services import subject_erase, subject_export
+
+    record(care, answers={1: 3, 2: 4, 3: 3, 4: 3, 5: 3})
+    _, token = _link(care, timepoint="follow_up_3m")
+    person = care["referral"].beneficiary
+    export = subject_export(by=care["dpo"], beneficiary=person)
+    assert export["questionnaires"][0]["instrument"] == "who5"
+    assert export["questionnaires"][0]["answers"] == {"1": 3, "2": 4, "3": 3, "4": 3, "5": 3}
+    subject_erase(by=care["dpo"], beneficiary=person, reason="Richiesta scritta del 1/12")
+    assert not SelfCompletionLink.objects.exists()  # the open link is gone
+    with pytest.raises(services_links.LinkUnusable):
+        services_links.link_for_token(token)
+    assert Response.objects.count() == 1  # the score stays, for the aggregate figures

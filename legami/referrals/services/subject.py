@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from legami.core import subject_data
 from legami.core.audit import audit
 from legami.core.models import AuditEvent
 
@@ -111,6 +112,7 @@ def subject_export(*, by, beneficiary: Beneficiary) -> dict:
             }
             for r in referrals
         ],
+        **{entry.key: entry.export(beneficiary) for entry in subject_data.registered()},
         "access_log": access_log_of(beneficiary),
     }
     audit(by=by, action="export", obj=beneficiary, purpose="data-subject access request")
@@ -166,6 +168,8 @@ def subject_erase(*, by, beneficiary: Beneficiary, reason: str) -> Beneficiary:
 
 
 def _anonymise(beneficiary: Beneficiary, now) -> None:
+    for entry in subject_data.registered():
+        entry.erase(beneficiary)
     Enrolment.objects.filter(referral__beneficiary=beneficiary, status__in=HOLDING_PLACE).update(
         status=EnrolmentStatus.WITHDRAWN
     )

@@ -1,0 +1,29 @@
+"""What other modules hold about a referred person, for the data-subject rights that the
+referrals module carries out (export, erasure, retention).
+
+The person lives in `referrals`; modules below it (outcomes, ...) may not be imported from
+there. Each registers here, once, at start-up (its AppConfig.ready): an exporter giving its
+section of the export, and an eraser called inside the erasure's transaction. An explicit list
+rather than signals: the export and the erasure read as a loop over it.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class SubjectData:
+    key: str  # the section's name in the export
+    export: Callable[[object], object]  # beneficiary -> JSON-ready data
+    erase: Callable[[object], None]  # beneficiary -> None, inside the erasure's transaction
+
+
+_REGISTERED: dict[str, SubjectData] = {}
+
+
+def register(entry: SubjectData) -> None:
+    _REGISTERED[entry.key] = entry
+
+
+def registered() -> list[SubjectData]:
+    return [_REGISTERED[key] for key in sorted(_REGISTERED)]

@@ -1,0 +1,39 @@
+"""The person's questionnaires in their data export, and what erasure does to them: the scores
+stay (attached to the anonymised record, like the referral counts they sit beside), links not
+yet used and half-saved answers go."""
+
+from legami.core.subject_data import SubjectData
+
+
+def export(beneficiary) -> list[dict]:
+    from .models import Response
+
+    responses = (
+        Response.objects.filter(beneficiary=beneficiary)
+        .select_related("instrument")
+        .prefetch_related("answers__item")
+        .order_by("administered_on", "pk")
+    )
+    return [
+        {
+            "instrument": r.instrument.code,
+            "timepoint": r.timepoint,
+            "administered_on": r.administered_on.isoformat(),
+            "mode": r.mode,
+            "complete": r.is_complete,
+            "score": str(r.score) if r.score is not None else None,
+            "subscale_scores": r.subscale_scores,
+            "change_from_baseline": str(r.change) if r.change is not None else None,
+            "answers": {str(a.item.number): a.value for a in r.answers.all()},
+        }
+        for r in responses
+    ]
+
+
+def erase(beneficiary) -> None:
+    from .models import SelfCompletionLink
+
+    SelfCompletionLink.objects.filter(beneficiary=beneficiary, used_at__isnull=True).delete()
+
+
+ENTRY = SubjectData(key="questionnaires", export=export, erase=erase)
