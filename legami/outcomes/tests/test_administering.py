@@ -260,3 +260,19 @@ def test_export_holds_the_questionnaires_and_erasure_stops_open_links(care):
     with pytest.raises(services_links.LinkUnusable):
         services_links.link_for_token(token)
     assert Response.objects.count() == 1  # the score stays, for the aggregate figures
+
+
+def test_due_page_lists_overdue_follow_ups_of_ones_people(
+    client, care, django_assert_max_num_queries
+):
+    from legami.referrals import services as referral_services
+
+    worker = care["link_worker"]
+    referral_services.referral_assign(by=worker, referrals=[care["referral"]], link_worker=worker)
+    record(care, administered_on=timezone.localdate() - timedelta(days=100))
+    client.force_login(worker)
+    with django_assert_max_num_queries(12):
+        body = client.get(reverse("outcomes:due")).content.decode()
+    assert "Maria Rossi" in body and "overdue" in body
+    client.force_login(care["outside_worker"])
+    assert "Maria Rossi" not in client.get(reverse("outcomes:due")).content.decode()
