@@ -35,16 +35,6 @@ DIMENSIONS = {
 }
 
 
-def instruments_ready() -> list[Instrument]:
-    """Active instruments a worker can give: licensed wording must have been loaded."""
-    instruments = Instrument.objects.filter(is_active=True).prefetch_related("items")
-    return [
-        instrument
-        for instrument in instruments
-        if not instrument.item_text_licensed or all(i.text for i in instrument.items.all())
-    ]
-
-
 def person_responses(beneficiary: Beneficiary) -> list[Response]:
     return list(
         Response.objects.filter(beneficiary=beneficiary)

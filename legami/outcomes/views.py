@@ -19,7 +19,8 @@ from legami.core.audit import audit
 from legami.core.permissions import permission_required
 from legami.core.views_helpers import add_service_errors
 from legami.network.models import Programme
-from legami.referrals.models import Referral
+from legami.referrals.models import ConsentPurpose, Referral
+from legami.referrals.services import active_consents
 
 from . import queries, queries_priorities, report_xlsx, services, services_links
 from .forms import AnswersForm, ChooseInstrumentForm, ImpactFilterForm, WorkerResponseForm
@@ -57,7 +58,7 @@ def person(request, pk):
             "choose": ChooseInstrumentForm(
                 initial={"timepoint": due[0]["timepoint"] if due else Timepoint.BASELINE}
             ),
-            "instruments": queries.instruments_ready(),
+            "consented": ConsentPurpose.OUTCOMES in active_consents(referral.beneficiary),
         },
     )
 

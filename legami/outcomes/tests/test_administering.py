@@ -276,3 +276,16 @@ def test_due_page_lists_overdue_follow_ups_of_ones_people(
     assert "Maria Rossi" in body and "overdue" in body
     client.force_login(care["outside_worker"])
     assert "Maria Rossi" not in client.get(reverse("outcomes:due")).content.decode()
+
+
+def test_without_consent_the_page_says_so_instead_of_offering_the_questionnaire(client, care):
+    consent_withdraw(
+        by=care["link_worker"], beneficiary=care["referral"].beneficiary, purpose="outcomes"
+    )
+    body = (
+        _signed_in(client, care)
+        .get(reverse("outcomes:person", args=[care["referral"].pk]))
+        .content.decode()
+    )
+    assert "has not agreed to outcome measurement" in body
+    assert "Fill it in now, together" not in body
