@@ -115,6 +115,7 @@ class Impact:
     minimum: int = 5
     hidden_groups: int = 0  # groups under `minimum` people, and their complement
     more_groups: int = 0  # shown groups left out to keep to the `largest`
+    mic: float = 1.0  # the minimal important change the shares were counted with
 
 
 def _age_band(today: date):
@@ -220,7 +221,7 @@ def impact(
             higher_is_better=higher,
         )
 
-    result = Impact(instrument, timepoint, dimension, None, minimum=minimum)
+    result = Impact(instrument, timepoint, dimension, None, minimum=minimum, mic=mic)
     if not histogram:
         return result
     overall = summary(histogram)

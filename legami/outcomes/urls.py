@@ -9,6 +9,7 @@ api_urlpatterns = api.router.urls
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("tabelle.xlsx", views.dashboard_xlsx, name="dashboard_xlsx"),
+    path("rapporto.pdf", views.dashboard_pdf, name="dashboard_pdf"),
     path("da-somministrare/", views.due, name="due"),
     path("priorita/", views.priorities, name="priorities"),
     path("invii/<int:pk>/", views.person, name="person"),

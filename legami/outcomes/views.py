@@ -22,7 +22,14 @@ from legami.network.models import Programme
 from legami.referrals.models import ConsentPurpose, Referral
 from legami.referrals.services import active_consents
 
-from . import queries, queries_priorities, report_xlsx, services, services_links
+from . import (
+    queries,
+    queries_priorities,
+    report_pdf,
+    report_xlsx,
+    services,
+    services_links,
+)
 from .forms import AnswersForm, ChooseInstrumentForm, ImpactFilterForm, WorkerResponseForm
 from .models import Instrument, Response, Timepoint
 from .permissions import policy
@@ -253,15 +260,15 @@ def dashboard(request):
     )
 
 
-@require_GET
-@permission_required(policy, "dashboard")
-def dashboard_xlsx(request):
+def _report_for_download(request):
+    """The dashboard's report for the filters in the address, every group; None (and a
+    message) when a filter is not valid."""
     form = ImpactFilterForm(
         request.GET, dimensions=queries.DIMENSIONS, programmes=Programme.objects.all()
     )
     if not form.is_valid():
         messages.error(request, _("Some filters are not valid: see the messages below."))
-        return redirect(reverse("outcomes:dashboard") + "?" + request.GET.urlencode())
+        return None, None
     data = form.cleaned_data
     instruments = ImpactFilterForm.base_fields["instrument"].queryset
     instrument = data.get("instrument") or instruments.filter(code="who5").first()
@@ -274,12 +281,45 @@ def dashboard_xlsx(request):
         date_from=data.get("date_from"),
         date_to=data.get("date_to"),
     )
+    return report, data
+
+
+def _back_to_dashboard(request):
+    return redirect(reverse("outcomes:dashboard") + "?" + request.GET.urlencode())
+
+
+@require_GET
+@permission_required(policy, "dashboard")
+def dashboard_xlsx(request):
+    report, _data = _report_for_download(request)
+    if report is None:
+        return _back_to_dashboard(request)
     audit(by=request.user, action="export", object_type="outcomes.impact", purpose="XLSX")
     response = HttpResponse(
         report_xlsx.impact_workbook(report),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = 'attachment; filename="legami-impatto.xlsx"'
+    return response
+
+
+@require_GET
+@permission_required(policy, "dashboard")
+def dashboard_pdf(request):
+    report, data = _report_for_download(request)
+    if report is None:
+        return _back_to_dashboard(request)
+    audit(by=request.user, action="export", object_type="outcomes.impact", purpose="PDF")
+    response = HttpResponse(
+        report_pdf.impact_pdf(
+            report,
+            programme=data.get("programme"),
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+        ),
+        content_type="application/pdf",
+    )
+    response["Content-Disposition"] = 'attachment; filename="legami-impatto.pdf"'
     return response
 
 

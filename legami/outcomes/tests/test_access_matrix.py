@@ -18,6 +18,7 @@ def with_(base: dict, **codes) -> dict:
 MATRIX = {
     "outcomes:dashboard": signed_in({"territory_admin", "evaluator"}),
     "outcomes:dashboard_xlsx": signed_in({"territory_admin", "evaluator"}),
+    "outcomes:dashboard_pdf": signed_in({"territory_admin", "evaluator"}),
     "outcomes:due": signed_in({"link_worker"}),
     "outcomes:priorities": signed_in({"territory_admin", "evaluator"}),
     "outcomes:person": signed_in({"link_worker"}),

@@ -200,3 +200,35 @@ def test_spreadsheet_has_the_same_figures_as_the_api(client, care):
         assert by_group[row["group"]][1] == row["change"]["n"]
         assert by_group[row["group"]][4] == round(row["change"]["mean_change"], 2)
     assert by_group["All"][1] == report["overall"]["n"] == 11
+
+
+def test_pdf_report_holds_the_figures_and_the_chart(client, care, monkeypatch):
+    from legami.referrals import pdf
+
+    drawn = []
+    real = pdf.html_to_pdf
+    monkeypatch.setattr(pdf, "html_to_pdf", lambda html: drawn.append(html) or real(html))
+    _people(care, 6, gender="female", seed=17)
+    _people(care, 6, gender="male", seed=18)
+    report = _api(client, care["territory_admin"], breakdown="gender")
+    response = client.get(reverse("outcomes:dashboard_pdf"), {"breakdown": "gender"})
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    (html,) = drawn
+    assert "<svg" in html and ">woman<" in html and ">man<" in html
+    assert f"{report['overall']['mean_change']:.2f}" in html
+    assert "Wilcoxon" in html
+
+
+def test_chart_of_the_pdf_marks_zero_and_every_group(care):
+    from legami.outcomes import queries, report_pdf
+    from legami.outcomes.models import Response
+
+    _people(care, 6, gender="female", seed=19)
+    _people(care, 6, gender="male", seed=20)
+    report = queries.impact(
+        Response.objects.all(), instrument=Instrument.objects.get(code="who5"), dimension="gender"
+    )
+    svg = report_pdf.chart_svg(report, "title")
+    assert svg.startswith("<svg") and svg.count("<rect") == 3  # two groups and all
+    assert ">woman<" in svg and ">man<" in svg
