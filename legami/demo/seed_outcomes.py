@@ -46,7 +46,9 @@ def load() -> int:
         transaction.atomic(),
         override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
     ):
-        return _cohort() + _todays_baselines()
+        recorded = _cohort() + _todays_baselines()
+        _sroi_example()
+        return recorded
 
 
 def _answers(rng, count, low, high, shift):
@@ -169,3 +171,74 @@ def _todays_baselines() -> int:
         )
         recorded += 1
     return recorded
+
+
+# An example outcome map for "Comunità resilienti". The proxies are examples to discuss, not
+# settled values: each names where its number comes from and how it was derived.
+WELLBY_EUR = 13_000 * 1.15  # HM Treasury Green Book wellbeing guidance (2021), 1 GBP = 1.15 EUR
+SROI_OUTCOMES = [
+    {
+        "stakeholder": "Persone inviate",
+        "outcome": "Maggiore benessere",
+        "indicator": "WHO-5 migliorato di almeno 10 punti a 3 o 6 mesi",
+        "quantity_source": "who5_improved",
+        "proxy": round(0.4 * WELLBY_EUR, 2),
+        "proxy_source": "0,4 WELLBY; 1 WELLBY = 13.000 £ (prezzi 2019), HM Treasury, Green Book "
+        "supplementary guidance: wellbeing (2021); cambio 1,15 €/£. Valore di esempio.",
+        "duration": 1,
+        "deadweight": 25,
+        "attribution": 20,
+        "drop_off": 50,
+    },
+    {
+        "stakeholder": "Persone inviate",
+        "outcome": "Meno solitudine",
+        "indicator": "UCLA-3 in calo di almeno 1 punto",
+        "quantity_source": "ucla3_improved",
+        "proxy": round(0.3 * WELLBY_EUR, 2),
+        "proxy_source": "0,3 WELLBY, stessa fonte del benessere. Valore di esempio.",
+        "duration": 1,
+        "deadweight": 25,
+        "attribution": 20,
+        "drop_off": 50,
+    },
+    {
+        "stakeholder": "Volontari delle associazioni",
+        "outcome": "Tempo donato alla comunità",
+        "indicator": "Ore di volontariato nelle attività (stima)",
+        "quantity_source": "manual",
+        "quantity": 1200,
+        "proxy": 15,
+        "proxy_source": "Costo di sostituzione: ILO, Manual on the Measurement of Volunteer "
+        "Work (2011); 15 €/ora è una tariffa di esempio da sostituire con quella locale.",
+        "duration": 1,
+    },
+]
+
+
+def _sroi_example() -> None:
+    from django.db.models import Sum
+
+    from legami.network.models import Funding
+    from legami.outcomes import services_sroi
+    from legami.outcomes.models import SroiAnalysis
+
+    programme = Programme.objects.filter(name="Comunità resilienti").first()
+    admin = User.objects.filter(role="territory_admin", is_demo=True).first()
+    if programme is None or SroiAnalysis.objects.filter(programme=programme).exists():
+        return
+    funded = Funding.objects.filter(programme=programme).aggregate(total=Sum("amount"))["total"]
+    analysis = services_sroi.sroi_analysis_save(
+        by=admin,
+        data={
+            "programme": programme,
+            "title": "Esempio di analisi SROI (valori da discutere)",
+            "investment": funded or 50_000,
+            "investment_note": "Finanziamenti registrati per il programma"
+            if funded
+            else "Importo di esempio",
+            "discount_rate": 3.5,
+        },
+    )
+    for outcome in SROI_OUTCOMES:
+        services_sroi.sroi_outcome_add(by=admin, analysis=analysis, data=outcome)

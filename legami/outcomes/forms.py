@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import Instrument, Timepoint
+from .models_sroi import SroiAnalysis, SroiOutcome
 
 
 def item_field_name(number: int) -> str:
@@ -101,3 +102,28 @@ class ImpactFilterForm(forms.Form):
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             self.add_error("date_to", _("The end date comes before the start date."))
         return data
+
+
+class SroiAnalysisForm(forms.ModelForm):
+    class Meta:
+        model = SroiAnalysis
+        fields = ["programme", "title", "investment", "investment_note", "discount_rate"]
+
+
+class SroiOutcomeForm(forms.ModelForm):
+    class Meta:
+        model = SroiOutcome
+        fields = [
+            "stakeholder",
+            "outcome",
+            "indicator",
+            "quantity_source",
+            "quantity",
+            "proxy",
+            "proxy_source",
+            "duration",
+            "deadweight",
+            "attribution",
+            "displacement",
+            "drop_off",
+        ]

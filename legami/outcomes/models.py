@@ -356,3 +356,6 @@ class SelfCompletionLink(models.Model):
         return (
             f"{self.instrument.code} · {self.get_timepoint_display()} · {self.created_at:%Y-%m-%d}"
         )
+
+
+from .models_sroi import QuantitySource, SroiAnalysis, SroiOutcome  # noqa: E402, F401

@@ -20,6 +20,12 @@ policy = Policy(
             description="Impact on people: aggregate change, small cells suppressed",
         ),
         "research": only(EVALUATOR, description="Pseudonymised responses, no identity"),
+        "sroi_read": only(
+            TERRITORY_ADMIN, EVALUATOR, description="Read SROI analyses of the programmes"
+        ),
+        "sroi_edit": only(
+            TERRITORY_ADMIN, description="Build SROI analyses: outcome map, proxies, investment"
+        ),
         "priorities": only(
             TERRITORY_ADMIN,
             EVALUATOR,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api, views
+from . import api, views, views_sroi
 
 app_name = "outcomes"
 
@@ -12,6 +12,11 @@ urlpatterns = [
     path("rapporto.pdf", views.dashboard_pdf, name="dashboard_pdf"),
     path("da-somministrare/", views.due, name="due"),
     path("priorita/", views.priorities, name="priorities"),
+    path("sroi/", views_sroi.sroi_list, name="sroi_list"),
+    path("sroi/<int:pk>/", views_sroi.sroi_detail, name="sroi_detail"),
+    path(
+        "sroi/esiti/<int:pk>/rimuovi/", views_sroi.sroi_outcome_remove, name="sroi_outcome_remove"
+    ),
     path("invii/<int:pk>/", views.person, name="person"),
     path("invii/<int:pk>/compila/", views.record, name="record"),
     path("invii/<int:pk>/link/", views.link_create, name="link_create"),

@@ -108,3 +108,17 @@ def test_demo_questionnaires_fill_the_impact_dashboard_once(client):
         referral__link_worker__email="facilitatore@demo.legami.example",
         administered_on=timezone.localdate(),
     ).exists()
+
+
+@pytest.mark.django_db
+def test_demo_sroi_example_is_valued_from_live_data():
+    from legami.outcomes import queries_sroi
+    from legami.outcomes.models import SroiAnalysis
+
+    call_command("load_demo", stdout=io.StringIO())
+    analysis = SroiAnalysis.objects.get()
+    valued = queries_sroi.valuation(analysis)
+    live = [row for row in valued.rows if row.outcome.quantity_source != "manual"]
+    assert live and all(row.quantity > 0 for row in live)  # counted from the demo cohort
+    assert all(row.outcome.proxy_source for row in valued.rows)
+    assert valued.ratio is not None and valued.ratio > 0

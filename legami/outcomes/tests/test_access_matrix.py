@@ -21,6 +21,9 @@ MATRIX = {
     "outcomes:dashboard_pdf": signed_in({"territory_admin", "evaluator"}),
     "outcomes:due": signed_in({"link_worker"}),
     "outcomes:priorities": signed_in({"territory_admin", "evaluator"}),
+    "outcomes:sroi_list": signed_in({"territory_admin", "evaluator"}),
+    "outcomes:sroi_detail": signed_in({"territory_admin", "evaluator"}),
+    "outcomes:sroi_outcome_remove": dict.fromkeys(EVERY_CALLER, 405),
     "outcomes:person": signed_in({"link_worker"}),
     # without a questionnaire chosen, the form sends the worker back to the person's page
     "outcomes:record": with_(signed_in({"link_worker"}), link_worker=302, superuser=302),
@@ -43,7 +46,10 @@ MATRIX = {
 
 
 def _kwargs(name, referral):
+    analysis = _analysis(referral)
     return {
+        "outcomes:sroi_detail": {"pk": analysis.pk},
+        "outcomes:sroi_outcome_remove": {"pk": analysis.outcomes.get().pk},
         "outcomes:person": {"pk": referral.pk},
         "outcomes:record": {"pk": referral.pk},
         "outcomes:link_create": {"pk": referral.pk},
@@ -51,6 +57,29 @@ def _kwargs(name, referral):
         "api:outcomes-instrument-detail": {"code": "who5"},
         "api:outcomes-response-list": {"referral_pk": referral.pk},
     }.get(name, {})
+
+
+def _analysis(referral):
+    from legami.network.models import Programme
+    from legami.outcomes.models import SroiAnalysis
+
+    analysis = SroiAnalysis.objects.first()
+    if analysis is None:
+        analysis = SroiAnalysis.objects.create(
+            programme=Programme.objects.first(),
+            title="Prova",
+            investment=1000,
+            investment_note="Finanziamento",
+        )
+        analysis.outcomes.create(
+            stakeholder="Persone",
+            outcome="Meno sole",
+            indicator="UCLA-3",
+            quantity=10,
+            proxy=100,
+            proxy_source="Esempio",
+        )
+    return analysis
 
 
 @pytest.mark.parametrize("role", EVERY_CALLER)
