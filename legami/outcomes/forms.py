@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import Instrument, Timepoint
+from .models_evidence import Code, Evidence
 from .models_sroi import SroiAnalysis, SroiOutcome
 
 
@@ -127,3 +128,32 @@ class SroiOutcomeForm(forms.ModelForm):
             "displacement",
             "drop_off",
         ]
+
+
+class EvidenceForm(forms.ModelForm):
+    class Meta:
+        model = Evidence
+        fields = ["programme", "kind", "collected_on", "setting", "participants", "text", "codes"]
+        widgets = {
+            "collected_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "codes": forms.CheckboxSelectMultiple,
+        }
+
+
+class CodeForm(forms.ModelForm):
+    class Meta:
+        model = Code
+        fields = ["name", "description"]
+
+
+class EvidenceFilterForm(forms.Form):
+    programme = forms.ModelChoiceField(
+        label=_("Programme"), queryset=None, required=False, empty_label=_("All programmes")
+    )
+    code = forms.ModelChoiceField(
+        label=_("Code"), queryset=Code.objects.all(), required=False, empty_label=_("All codes")
+    )
+
+    def __init__(self, *args, programmes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = programmes

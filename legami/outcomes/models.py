@@ -358,4 +358,5 @@ class SelfCompletionLink(models.Model):
         )
 
 
+from .models_evidence import Code, Evidence, EvidenceKind  # noqa: E402, F401
 from .models_sroi import QuantitySource, SroiAnalysis, SroiOutcome  # noqa: E402, F401

@@ -20,6 +20,11 @@ policy = Policy(
             description="Impact on people: aggregate change, small cells suppressed",
         ),
         "research": only(EVALUATOR, description="Pseudonymised responses, no identity"),
+        "evidence": only(
+            TERRITORY_ADMIN,
+            EVALUATOR,
+            description="Record and read interviews and observations, code them, count themes",
+        ),
         "sroi_read": only(
             TERRITORY_ADMIN, EVALUATOR, description="Read SROI analyses of the programmes"
         ),

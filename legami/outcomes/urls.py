@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api, views, views_sroi
+from . import api, views, views_evidence, views_sroi
 
 app_name = "outcomes"
 
@@ -12,6 +12,8 @@ urlpatterns = [
     path("rapporto.pdf", views.dashboard_pdf, name="dashboard_pdf"),
     path("da-somministrare/", views.due, name="due"),
     path("priorita/", views.priorities, name="priorities"),
+    path("evidenze/", views_evidence.evidence, name="evidence"),
+    path("evidenze/codici/", views_evidence.code_add, name="code_add"),
     path("sroi/", views_sroi.sroi_list, name="sroi_list"),
     path("sroi/<int:pk>/", views_sroi.sroi_detail, name="sroi_detail"),
     path(

@@ -21,6 +21,8 @@ MATRIX = {
     "outcomes:dashboard_pdf": signed_in({"territory_admin", "evaluator"}),
     "outcomes:due": signed_in({"link_worker"}),
     "outcomes:priorities": signed_in({"territory_admin", "evaluator"}),
+    "outcomes:evidence": signed_in({"territory_admin", "evaluator"}),
+    "outcomes:code_add": dict.fromkeys(EVERY_CALLER, 405),
     "outcomes:sroi_list": signed_in({"territory_admin", "evaluator"}),
     "outcomes:sroi_detail": signed_in({"territory_admin", "evaluator"}),
     "outcomes:sroi_outcome_remove": dict.fromkeys(EVERY_CALLER, 405),

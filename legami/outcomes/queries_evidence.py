@@ -1,0 +1,24 @@
+"""Reading qualitative evidence: theme counts (one grouped query) and the records of a theme."""
+
+from django.db.models import Count, Q, QuerySet
+
+from .models_evidence import Code, Evidence
+
+
+def evidence_filtered(programme_id: int | None, code_id: int | None) -> QuerySet[Evidence]:
+    records = Evidence.objects.select_related("programme").prefetch_related("codes")
+    if programme_id:
+        records = records.filter(programme_id=programme_id)
+    if code_id:
+        records = records.filter(codes=code_id)
+    return records
+
+
+def theme_counts(programme_id: int | None) -> list[Code]:
+    """Every code with how many records carry it (in the programme, when one is chosen)."""
+    within = Q(evidence__programme_id=programme_id) if programme_id else Q()
+    return list(
+        Code.objects.annotate(records=Count("evidence", filter=within, distinct=True)).order_by(
+            "-records", "name"
+        )
+    )
