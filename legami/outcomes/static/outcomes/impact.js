@@ -24,6 +24,12 @@
       ctx.restore();
     }
   };
+  // The axis must hold the intervals, not only the bars: a whisker cut at the edge would hide
+  // how uncertain a group's figure is.
+  var ends = data.mean.concat(data.low, data.high).filter(function (v) { return v !== null; });
+  var lowest = Math.min.apply(null, ends.concat([0]));
+  var highest = Math.max.apply(null, ends.concat([0]));
+  var margin = (highest - lowest) * 0.05 || 1;
   new Chart(canvas, {
     type: "bar",
     data: {
@@ -33,7 +39,7 @@
     options: {
       animation: false,
       plugins: { legend: { display: true } },
-      scales: { y: { beginAtZero: true } }
+      scales: { y: { min: Math.floor(lowest - margin), max: Math.ceil(highest + margin) } }
     },
     plugins: [intervals]
   });
