@@ -14,10 +14,13 @@ from legami.outcomes.models import SroiAnalysis, SroiOutcome
 
 
 def closed_form(quantity, proxy, years, dw, at, dp, drop, rate):
-    """Present value as a geometric series: impact/(1+r) * (1 - q^n)/(1 - q), q=(1-d)/(1+r)."""
+    """Present value as a geometric series: impact/(1+r) * (1 - q^n)/(1 - q), q=(1-d)/(1+r),
+    written without cancellation: 1 - q = (r + d)/(1 + r), 1 - q^n = -expm1(n log1p(q - 1))."""
     impact = quantity * proxy * (1 - dw) * (1 - dp) * (1 - at)
-    q = (1 - drop) / (1 + rate)
-    series = years if np.isclose(q, 1.0) else (1 - q**years) / (1 - q)
+    one_minus_q = (rate + drop) / (1 + rate)
+    if one_minus_q == 0:
+        return impact / (1 + rate) * years
+    series = -np.expm1(years * np.log1p(-one_minus_q)) / one_minus_q
     return impact / (1 + rate) * series
 
 
