@@ -3,7 +3,8 @@ referrals module carries out (export, erasure, retention).
 
 The person lives in `referrals`; modules below it (outcomes, ...) may not be imported from
 there. Each registers here, once, at start-up (its AppConfig.ready): an exporter giving its
-section of the export, and an eraser called inside the erasure's transaction. An explicit list
+section of the export, an eraser called inside the erasure's transaction, and optionally the
+lines it adds to a referral's closing summary. An explicit list
 rather than signals: the export and the erasure read as a loop over it.
 """
 
@@ -16,6 +17,8 @@ class SubjectData:
     key: str  # the section's name in the export
     export: Callable[[object], object]  # beneficiary -> JSON-ready data
     erase: Callable[[object], None]  # beneficiary -> None, inside the erasure's transaction
+    # referral -> rows for the closing summary's "outcome measures" (only with consent)
+    referral_outcomes: Callable[[object], list[dict]] | None = None
 
 
 _REGISTERED: dict[str, SubjectData] = {}

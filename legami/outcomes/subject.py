@@ -36,4 +36,24 @@ def erase(beneficiary) -> None:
     SelfCompletionLink.objects.filter(beneficiary=beneficiary, used_at__isnull=True).delete()
 
 
-ENTRY = SubjectData(key="questionnaires", export=export, erase=erase)
+def referral_outcomes(referral) -> list[dict]:
+    """The questionnaires given within this referral, for its closing summary."""
+    from .models import Response
+
+    return [
+        {
+            "instrument": r.instrument.localised_name,
+            "timepoint": r.get_timepoint_display(),
+            "date": r.administered_on,
+            "score": r.score,
+            "change": r.change,
+        }
+        for r in Response.objects.filter(referral=referral)
+        .select_related("instrument")
+        .order_by("instrument__code", "administered_on", "pk")
+    ]
+
+
+ENTRY = SubjectData(
+    key="questionnaires", export=export, erase=erase, referral_outcomes=referral_outcomes
+)

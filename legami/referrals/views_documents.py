@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from legami.core import subject_data
 from legami.core.audit import audit
 from legami.core.permissions import permission_required
 from legami.core.roles import LINK_WORKER, PRESCRIBER, SUPERUSER, effective_role
@@ -73,6 +74,14 @@ def summary_context(referral: Referral, *, for_link_worker: bool) -> dict:
         "needs": [term.name for term in referral.reasons.all()],
         "activities": activities,
         "show_outcomes": outcomes_consented,
+        "outcome_rows": [
+            row
+            for entry in subject_data.registered()
+            if entry.referral_outcomes is not None
+            for row in entry.referral_outcomes(referral)
+        ]
+        if outcomes_consented
+        else [],
         "for_link_worker": for_link_worker,
         "what_matters": referral.what_matters if for_link_worker else "",
         "goals": referral.goals if for_link_worker else "",

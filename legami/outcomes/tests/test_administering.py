@@ -289,3 +289,31 @@ def test_without_consent_the_page_says_so_instead_of_offering_the_questionnaire(
     )
     assert "has not agreed to outcome measurement" in body
     assert "Fill it in now, together" not in body
+
+
+def test_closing_summary_lists_the_questionnaires_of_the_referral(client, care, monkeypatch):
+    from legami.referrals import pdf
+    from legami.referrals import services as referral_services
+    from legami.referrals.tests.conftest import engage
+
+    drawn = []
+    real = pdf.html_to_pdf
+    monkeypatch.setattr(pdf, "html_to_pdf", lambda html: drawn.append(html) or real(html))
+    referral = engage(care)
+    record(care, answers=dict.fromkeys(range(1, 6), 2))  # 40
+    record(
+        care,
+        timepoint="follow_up_3m",
+        administered_on=timezone.localdate(),
+        answers=dict.fromkeys(range(1, 6), 4),
+    )  # 80, change 40
+    referral_services.referral_transition(
+        by=care["link_worker"], referral=referral, to="closed", reason="Percorso concluso"
+    )
+    client.force_login(care["prescriber"])
+    response = client.get(reverse("referrals:summary_pdf", args=[referral.pk]))
+    assert response.status_code == 200
+    (html,) = drawn
+    section = html[html.index('id="outcome-measures"') :]
+    assert "WHO-5" in section and ">80<" in section and ">40<" in section
+    assert "No outcome measure has been recorded" not in section
