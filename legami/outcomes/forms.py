@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from .models import Instrument, Timepoint
 from .models_evidence import Code, Evidence
 from .models_sroi import SroiAnalysis, SroiOutcome
+from .services_sroi import ANALYSIS_FIELDS, OUTCOME_FIELDS
 
 
 def item_field_name(number: int) -> str:
@@ -108,26 +109,13 @@ class ImpactFilterForm(forms.Form):
 class SroiAnalysisForm(forms.ModelForm):
     class Meta:
         model = SroiAnalysis
-        fields = ["programme", "title", "investment", "investment_note", "discount_rate"]
+        fields = list(ANALYSIS_FIELDS)
 
 
 class SroiOutcomeForm(forms.ModelForm):
     class Meta:
         model = SroiOutcome
-        fields = [
-            "stakeholder",
-            "outcome",
-            "indicator",
-            "quantity_source",
-            "quantity",
-            "proxy",
-            "proxy_source",
-            "duration",
-            "deadweight",
-            "attribution",
-            "displacement",
-            "drop_off",
-        ]
+        fields = list(OUTCOME_FIELDS)
 
 
 class EvidenceForm(forms.ModelForm):

@@ -12,19 +12,9 @@ from django.db.models import F, Q
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from legami.directory.models import Activity, TaxonomyTerm
+from legami.directory.models import Activity, TaxonomyTerm, _localised
 from legami.referrals.models import Beneficiary, Referral
 from legami.territory.models import Comune
-
-
-def _localised(obj, field: str) -> str:
-    """The field in the active language (English/French columns), Italian otherwise."""
-    language = (translation.get_language() or "it")[:2]
-    if language in ("en", "fr"):
-        value = getattr(obj, f"{field}_{language}", "")
-        if value:
-            return value
-    return getattr(obj, field)
 
 
 class Instrument(models.Model):

@@ -51,12 +51,7 @@ def response_record(
     says so, has no score."""
     # Lock the person's row: two follow-ups recorded at once see the same baselines.
     beneficiary = Beneficiary.objects.select_for_update().get(pk=beneficiary.pk)
-    if ConsentPurpose.OUTCOMES not in active_consents(beneficiary):
-        raise ValidationError(
-            _("This person has not given consent to outcome measurement (or has withdrawn it).")
-        )
-    if not instrument.is_active:
-        raise ValidationError({"instrument": _("This instrument is no longer in use.")})
+    check_can_measure(instrument, beneficiary)
     if referral is not None and referral.beneficiary_id != beneficiary.pk:
         raise ValidationError({"referral": _("The referral is about another person.")})
     if administered_on > timezone.localdate():
@@ -137,6 +132,16 @@ def response_record(
     )
     audit(by=by, action="create", obj=response, purpose="outcome measurement")
     return response
+
+
+def check_can_measure(instrument: Instrument, beneficiary: Beneficiary) -> None:
+    """The person agreed to outcome measurement and the instrument is in use."""
+    if ConsentPurpose.OUTCOMES not in active_consents(beneficiary):
+        raise ValidationError(
+            _("This person has not given consent to outcome measurement (or has withdrawn it).")
+        )
+    if not instrument.is_active:
+        raise ValidationError({"instrument": _("This instrument is no longer in use.")})
 
 
 # Enrolments in which the person is (or was) actually taking part.

@@ -16,7 +16,7 @@ from legami.referrals.models import Beneficiary, ConsentPurpose, Referral
 from legami.referrals.services import active_consents
 
 from .models import FOLLOW_UPS, Instrument, Mode, Response, SelfCompletionLink, Timepoint
-from .services import answer_errors, response_record
+from .services import answer_errors, check_can_measure, response_record
 
 
 class LinkUnusable(ValidationError):
@@ -24,12 +24,7 @@ class LinkUnusable(ValidationError):
 
 
 def _check_can_administer(instrument, beneficiary, timepoint) -> None:
-    if ConsentPurpose.OUTCOMES not in active_consents(beneficiary):
-        raise ValidationError(
-            _("This person has not given consent to outcome measurement (or has withdrawn it).")
-        )
-    if not instrument.is_active:
-        raise ValidationError({"instrument": _("This instrument is no longer in use.")})
+    check_can_measure(instrument, beneficiary)
     if instrument.item_text_licensed and not instrument.items.exclude(text="").exists():
         raise ValidationError(
             {

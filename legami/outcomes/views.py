@@ -213,11 +213,32 @@ def answer_done(request):
 
 
 # --- impact dashboard ------------------------------------------------------------------------
+def _default_instrument() -> Instrument | None:
+    instruments = ImpactFilterForm.base_fields["instrument"].queryset
+    return instruments.filter(code="who5").first() or instruments.first()
+
+
+def _impact(request, data: dict, default, *, largest=None):
+    """The impact report for the filters of the dashboard form (cleaned), in the user's scope."""
+    instrument = data.get("instrument") or default
+    if instrument is None:
+        return None
+    return queries.impact(
+        policy.scope(request.user, "dashboard", Response.objects.all()),
+        instrument=instrument,
+        timepoint=data.get("timepoint") or Timepoint.FOLLOW_UP_3M,
+        dimension=data.get("breakdown") or "",
+        programme_id=data["programme"].pk if data.get("programme") else None,
+        date_from=data.get("date_from"),
+        date_to=data.get("date_to"),
+        largest=largest,
+    )
+
+
 @require_GET
 @permission_required(policy, "dashboard")
 def dashboard(request):
-    instruments = ImpactFilterForm.base_fields["instrument"].queryset
-    default = instruments.filter(code="who5").first() or instruments.first()
+    default = _default_instrument()
     form = ImpactFilterForm(
         request.GET or None,
         dimensions=queries.DIMENSIONS,
@@ -229,20 +250,9 @@ def dashboard(request):
         messages.error(request, _("Some filters are not valid: see the messages below."))
     else:
         data = form.cleaned_data if form.is_bound else {}
-        instrument = data.get("instrument") or default
-        if instrument is not None:
-            report = queries.impact(
-                policy.scope(request.user, "dashboard", Response.objects.all()),
-                instrument=instrument,
-                timepoint=data.get("timepoint") or Timepoint.FOLLOW_UP_3M,
-                dimension=data.get("breakdown") or "",
-                programme_id=data["programme"].pk if data.get("programme") else None,
-                date_from=data.get("date_from"),
-                date_to=data.get("date_to"),
-                # A page (and a chart) of hundreds of groups helps nobody: the largest
-                # groups here, every group through the API.
-                largest=PAGE_GROUPS,
-            )
+        # A page (and a chart) of hundreds of groups helps nobody: the largest groups here,
+        # every group in the downloads and the API.
+        report = _impact(request, data, default, largest=PAGE_GROUPS)
     chart = None
     if report is not None and report.rows:
         shown = report.rows
@@ -270,18 +280,7 @@ def _report_for_download(request):
         messages.error(request, _("Some filters are not valid: see the messages below."))
         return None, None
     data = form.cleaned_data
-    instruments = ImpactFilterForm.base_fields["instrument"].queryset
-    instrument = data.get("instrument") or instruments.filter(code="who5").first()
-    report = queries.impact(
-        policy.scope(request.user, "dashboard", Response.objects.all()),
-        instrument=instrument,
-        timepoint=data.get("timepoint") or Timepoint.FOLLOW_UP_3M,
-        dimension=data.get("breakdown") or "",
-        programme_id=data["programme"].pk if data.get("programme") else None,
-        date_from=data.get("date_from"),
-        date_to=data.get("date_to"),
-    )
-    return report, data
+    return _impact(request, data, _default_instrument()), data
 
 
 def _back_to_dashboard(request):
