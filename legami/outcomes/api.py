@@ -14,8 +14,8 @@ from legami.core.permissions import PolicyPermission
 from legami.network.models import Programme
 from legami.referrals.models import Referral
 
-from . import queries, services
-from .models import Instrument, InstrumentItem, InterpretationBand, Response, Timepoint
+from . import queries, questions, services
+from .models import Instrument, InstrumentItem, InterpretationBand, Purpose, Response, Timepoint
 from .permissions import policy
 
 ID_PATTERN = r"[0-9]+"
@@ -29,11 +29,17 @@ class ItemSerializer(serializers.ModelSerializer):
             "text",
             "text_en",
             "text_fr",
+            "kind",
+            "section",
             "scale_min",
             "scale_max",
+            "options",
+            "required",
             "reverse",
             "subscale",
         ]
+
+    section = serializers.CharField(source="section.title", default="", read_only=True)
 
 
 class BandSerializer(serializers.ModelSerializer):
@@ -53,6 +59,7 @@ class InstrumentSerializer(serializers.ModelSerializer):
             "name",
             "name_en",
             "name_fr",
+            "purpose",
             "licence",
             "source",
             "item_text_licensed",
@@ -86,8 +93,8 @@ class ResponseSerializer(serializers.ModelSerializer):
             "answers",
         ]
 
-    def get_answers(self, response) -> dict[str, int | None]:
-        return {str(a.item.number): a.value for a in response.answers.all()}
+    def get_answers(self, response) -> dict[str, object]:
+        return {str(a.item.number): questions.stored_answer(a) for a in response.answers.all()}
 
 
 class ResponseInputSerializer(serializers.Serializer):
@@ -97,15 +104,18 @@ class ResponseInputSerializer(serializers.Serializer):
     timepoint = serializers.ChoiceField(choices=Timepoint.choices)
     administered_on = serializers.DateField()
     answers = serializers.DictField(
-        child=serializers.IntegerField(allow_null=True),
-        help_text="Item number -> answer (null for an item left unanswered).",
+        child=serializers.JSONField(allow_null=True),
+        help_text="Item number -> answer: a number (scale, number, one choice), a list of "
+        "option values (several choices), text, or null for a question left unanswered.",
     )
 
 
 class ImpactParamsSerializer(serializers.Serializer):
     instrument = serializers.SlugRelatedField(
         slug_field="code",
-        queryset=Instrument.objects.filter(is_active=True).exclude(scoring__method="per_item"),
+        queryset=Instrument.objects.filter(is_active=True, purpose=Purpose.PERSON).exclude(
+            scoring__method__in=["per_item", "none"]
+        ),
     )
     timepoint = serializers.ChoiceField(
         choices=[Timepoint.FOLLOW_UP_3M, Timepoint.FOLLOW_UP_6M],
@@ -166,7 +176,7 @@ class InstrumentViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [PolicyPermission]
     policy = policy
     policy_actions = {"list": "library", "retrieve": "library"}
-    queryset = Instrument.objects.filter(is_active=True).prefetch_related("items", "bands")
+    queryset = Instrument.objects.filter(is_active=True).prefetch_related("items__section", "bands")
     lookup_field = "code"
 
 

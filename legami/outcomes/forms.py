@@ -2,7 +2,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Instrument, Timepoint
+from . import questions
+from .models import Instrument, ItemKind, Purpose, Timepoint
 from .models_evidence import Code, Evidence
 from .models_sroi import SroiAnalysis, SroiOutcome
 from .services_sroi import ANALYSIS_FIELDS, OUTCOME_FIELDS
@@ -12,43 +13,73 @@ def item_field_name(number: int) -> str:
     return f"item_{number}"
 
 
-def _answer_text(instrument: Instrument, value: int) -> str:
-    label = instrument.answer_label(value)
+def _answer_text(item, value: int) -> str:
+    label = item.answer_label(value)
     return f"{value} · {label}" if label else str(value)
 
 
+def answer_field(item) -> forms.Field:
+    """The form field of one question, by its kind; every question may be left unanswered."""
+    label = item.localised_text or _("Item %(number)s") % {"number": item.number}
+    invalid = {
+        "invalid_choice": _("Item %(number)s: choose one of the answers shown.")
+        % {"number": item.number},
+        "invalid": _("Item %(number)s: write a whole number.") % {"number": item.number},
+    }
+    common = {"label": label, "required": False, "error_messages": invalid}
+    if item.kind == ItemKind.NUMERIC:
+        return forms.IntegerField(
+            min_value=item.scale_min,
+            max_value=item.scale_max,
+            widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+            **common,
+        )
+    if item.kind == ItemKind.TEXT:
+        return forms.CharField(
+            max_length=questions.TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}), **common
+        )
+    if item.kind == ItemKind.MULTIPLE:
+        return forms.TypedMultipleChoiceField(
+            choices=[(v, item.option_label(v)) for v in questions.option_values(item)],
+            coerce=int,
+            widget=forms.CheckboxSelectMultiple,
+            **common,
+        )
+    if item.kind == ItemKind.SINGLE:
+        choices = [(v, item.option_label(v)) for v in questions.option_values(item)]
+    else:
+        choices = [(v, _answer_text(item, v)) for v in range(item.scale_min, item.scale_max + 1)]
+    return forms.TypedChoiceField(
+        choices=choices, coerce=int, empty_value=None, widget=forms.RadioSelect, **common
+    )
+
+
 class AnswersForm(forms.Form):
-    """One radio group per item of an instrument; every item may be left unanswered (the
-    response is then incomplete, as the instrument's missing-item rule says)."""
+    """One field per question of a questionnaire, in its sections; every question may be left
+    unanswered (the response is then incomplete, as the questionnaire's rule says)."""
 
     def __init__(self, *args, instrument: Instrument, items=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.instrument = instrument
-        self.items = list(items if items is not None else instrument.items.all())
+        self.items = list(
+            items if items is not None else instrument.items.select_related("section", "instrument")
+        )
         for item in self.items:
-            self.fields[item_field_name(item.number)] = forms.TypedChoiceField(
-                label=item.localised_text or _("Item %(number)s") % {"number": item.number},
-                choices=[
-                    (v, _answer_text(instrument, v))
-                    for v in range(item.scale_min, item.scale_max + 1)
-                ],
-                coerce=int,
-                empty_value=None,
-                required=False,
-                widget=forms.RadioSelect,
-                error_messages={
-                    "invalid_choice": _("Item %(number)s: choose one of the answers shown.")
-                    % {"number": item.number}
-                },
-            )
+            self.fields[item_field_name(item.number)] = answer_field(item)
 
-    def answers(self) -> dict[int, int | None]:
+    def answers(self) -> dict:
         return {
             item.number: self.cleaned_data.get(item_field_name(item.number)) for item in self.items
         }
 
     def item_fields(self):
-        return [(item, self[item_field_name(item.number)]) for item in self.items]
+        """(item, bound field, section title when the item opens a new section)."""
+        rows, section = [], None
+        for item in self.items:
+            opens = item.section if item.section_id and item.section_id != section else None
+            section = item.section_id
+            rows.append((item, self[item_field_name(item.number)], opens))
+        return rows
 
 
 class WorkerResponseForm(AnswersForm):
@@ -62,7 +93,8 @@ class WorkerResponseForm(AnswersForm):
 
 class ChooseInstrumentForm(forms.Form):
     instrument = forms.ModelChoiceField(
-        label=_("Questionnaire"), queryset=Instrument.objects.filter(is_active=True)
+        label=_("Questionnaire"),
+        queryset=Instrument.objects.filter(is_active=True, purpose=Purpose.PERSON),
     )
     timepoint = forms.ChoiceField(label=_("Timepoint"), choices=Timepoint.choices)
 
@@ -70,7 +102,9 @@ class ChooseInstrumentForm(forms.Form):
 class ImpactFilterForm(forms.Form):
     instrument = forms.ModelChoiceField(
         label=_("Questionnaire"),
-        queryset=Instrument.objects.filter(is_active=True).exclude(scoring__method="per_item"),
+        queryset=Instrument.objects.filter(is_active=True, purpose=Purpose.PERSON).exclude(
+            scoring__method__in=["per_item", "none"]
+        ),
         required=False,
         empty_label=None,
     )

@@ -12,9 +12,29 @@ from django.db.models import F, Q
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from legami.core.crypto import EncryptedTextField
 from legami.directory.models import Activity, TaxonomyTerm, _localised
 from legami.referrals.models import Beneficiary, Referral
 from legami.territory.models import Comune
+
+
+class Purpose(models.TextChoices):
+    PERSON = "person", _("a person (well-being, outcomes)")
+    ORGANISATION = "organisation", _("an organisation (organisation survey)")
+    EVENT = "event", _("participants in an event (feedback)")
+
+
+class ItemKind(models.TextChoices):
+    LIKERT = "likert", _("scale (Likert)")
+    NUMERIC = "numeric", _("number")
+    SINGLE = "single", _("one choice")
+    MULTIPLE = "multiple", _("several choices")
+    TEXT = "text", _("free text")
+
+
+# Kinds whose answer is one number, which a scoring rule can add up.
+SCORABLE_KINDS = (ItemKind.LIKERT, ItemKind.NUMERIC, ItemKind.SINGLE)
+CHOICE_KINDS = (ItemKind.SINGLE, ItemKind.MULTIPLE)
 
 
 class Instrument(models.Model):
@@ -50,12 +70,30 @@ class Instrument(models.Model):
     )
     higher_is_better = models.BooleanField(_("higher is better"), default=True)
     is_active = models.BooleanField(_("active"), default=True)
+    purpose = models.CharField(
+        _("answered by"), max_length=16, choices=Purpose.choices, default=Purpose.PERSON
+    )
+    # Questionnaires built in Legami (not the validated library): editable while a draft,
+    # frozen once published so that every answer was given to the same questions.
+    is_custom = models.BooleanField(_("built in Legami"), default=False, editable=False)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("instrument")
         verbose_name_plural = _("instruments")
         ordering = ["code"]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(purpose__in=Purpose.values), name="instrument_purpose_valid"
+            ),
             models.CheckConstraint(
                 condition=Q(min_score__isnull=True)
                 | Q(max_score__isnull=True)
@@ -76,22 +114,72 @@ class Instrument(models.Model):
         return _localised(self, "instructions")
 
     def answer_label(self, value: int) -> str:
-        labels = self.answer_labels.get(str(value)) or []
-        language = (translation.get_language() or "it")[:2]
-        position = {"en": 1, "fr": 2}.get(language, 0)
-        if position < len(labels) and labels[position]:
-            return labels[position]
-        return labels[0] if labels else ""
+        return _label_in_language(self.answer_labels.get(str(value)))
+
+    @property
+    def is_draft(self) -> bool:
+        return self.is_custom and self.published_at is None
+
+
+def _label_in_language(labels) -> str:
+    """The current language's entry of an [Italian, English, French] list, else the Italian."""
+    labels = labels or []
+    language = (translation.get_language() or "it")[:2]
+    position = {"en": 1, "fr": 2}.get(language, 0)
+    if position < len(labels) and labels[position]:
+        return labels[position]
+    return labels[0] if labels else ""
+
+
+class InstrumentSection(models.Model):
+    """A titled group of items of a built questionnaire ("Your organisation", "The event")."""
+
+    instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="sections")
+    number = models.PositiveSmallIntegerField(_("number"))
+    title = models.CharField(_("title"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    title_fr = models.CharField(_("title (French)"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+        ordering = ["instrument", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["instrument", "number"], name="section_unique_number"),
+        ]
+
+    def __str__(self):
+        return self.localised_title
+
+    @property
+    def localised_title(self) -> str:
+        return _localised(self, "title")
 
 
 class InstrumentItem(models.Model):
     instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="items")
     number = models.PositiveSmallIntegerField(_("number"))
+    section = models.ForeignKey(
+        InstrumentSection,
+        verbose_name=_("section"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="items",
+    )
+    kind = models.CharField(
+        _("kind of answer"), max_length=10, choices=ItemKind.choices, default=ItemKind.LIKERT
+    )
     text = models.TextField(_("text"), blank=True)
     text_en = models.TextField(_("text (English)"), blank=True)
     text_fr = models.TextField(_("text (French)"), blank=True)
-    scale_min = models.SmallIntegerField(_("lowest answer"))
-    scale_max = models.SmallIntegerField(_("highest answer"))
+    # Scales and numbers: the answers allowed, ends included. Choices and text have none.
+    scale_min = models.IntegerField(_("lowest answer"), null=True, blank=True)
+    scale_max = models.IntegerField(_("highest answer"), null=True, blank=True)
+    # Choices (and, optionally, the labels of a scale's points): [{"value": 1, "label":
+    # ["Sì", "Yes", "Oui"]}, ...].
+    options = models.JSONField(_("options"), default=list, blank=True)
+    required = models.BooleanField(_("needed for a complete answer"), default=False)
     reverse = models.BooleanField(_("reverse scored"), default=False)
     subscale = models.SlugField(_("subscale"), max_length=40, blank=True)
 
@@ -102,8 +190,12 @@ class InstrumentItem(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["instrument", "number"], name="item_unique_number"),
             models.CheckConstraint(
-                condition=Q(scale_min__lt=F("scale_max")), name="item_scale_range"
+                condition=Q(scale_min__isnull=True)
+                | Q(scale_max__isnull=True)
+                | Q(scale_min__lt=F("scale_max")),
+                name="item_scale_range",
             ),
+            models.CheckConstraint(condition=Q(kind__in=ItemKind.values), name="item_kind_valid"),
         ]
 
     def __str__(self):
@@ -112,6 +204,16 @@ class InstrumentItem(models.Model):
     @property
     def localised_text(self) -> str:
         return _localised(self, "text")
+
+    def option_label(self, value) -> str:
+        for option in self.options:
+            if option.get("value") == value:
+                return _label_in_language(option.get("label"))
+        return ""
+
+    def answer_label(self, value) -> str:
+        """What an answer means: the item's own option label, else the instrument's scale."""
+        return self.option_label(value) or self.instrument.answer_label(value)
 
 
 class InterpretationBand(models.Model):
@@ -272,7 +374,10 @@ class Response(models.Model):
 class Answer(models.Model):
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
     item = models.ForeignKey(InstrumentItem, on_delete=models.PROTECT, related_name="answers")
-    value = models.SmallIntegerField(_("value"), null=True, blank=True)
+    value = models.IntegerField(_("value"), null=True, blank=True)
+    # Several choices: the option values chosen. Free text: encrypted, it may say anything.
+    choices = models.JSONField(_("choices"), default=list, blank=True)
+    text = EncryptedTextField(_("text"), blank=True)
 
     class Meta:
         verbose_name = _("answer")
@@ -349,4 +454,6 @@ class SelfCompletionLink(models.Model):
 
 
 from .models_evidence import Code, Evidence, EvidenceKind  # noqa: E402, F401
+from .models_indicators import Indicator, IndicatorReading, Metric  # noqa: E402, F401
 from .models_sroi import QuantitySource, SroiAnalysis, SroiOutcome  # noqa: E402, F401
+from .models_surveys import Survey, SurveyAnswer, SurveyResponse  # noqa: E402, F401

@@ -1,5 +1,5 @@
 from legami.core.permissions import Policy, anyone, only
-from legami.core.roles import EVALUATOR, LINK_WORKER, TERRITORY_ADMIN
+from legami.core.roles import EVALUATOR, LINK_WORKER, PROVIDER, TERRITORY_ADMIN
 
 from .scopes import referrals_in_territory, referrals_to_measure, responses_in_territory
 
@@ -36,6 +36,26 @@ policy = Policy(
             EVALUATOR,
             scope=referrals_in_territory,
             description="Needs recorded in referrals by comune and over time, small counts hidden",
+        ),
+        "build": only(
+            TERRITORY_ADMIN,
+            EVALUATOR,
+            description="Build questionnaires: sections, questions, translations; publish them",
+        ),
+        "surveys": only(
+            TERRITORY_ADMIN,
+            EVALUATOR,
+            description="Open organisation surveys and event feedback; read their results",
+        ),
+        "survey_answer": only(
+            PROVIDER, description="Answer an organisation survey on behalf of one's organisation"
+        ),
+        "feedback": anyone(description="Give anonymous feedback on an event through its link"),
+        "indicators_read": only(
+            TERRITORY_ADMIN, EVALUATOR, description="Impact on organisations: indicators, targets"
+        ),
+        "indicators_edit": only(
+            TERRITORY_ADMIN, description="Define indicators with targets and record their values"
         ),
     },
 )

@@ -10,6 +10,9 @@ Rules understood:
     {"method": "per_item", "subscales": {"anxiety": {"items": [4], "higher_is_better": false}},
      "missing": "each_item"}
         no total: each subscale gets its own score (the sum of its items)
+    {"method": "none"}
+        no score (a built questionnaire of choices and words): complete when every item marked
+        as needed has an answer
 
 `items` defaults to every item of the instrument. `missing`:
     "none_allowed"  any unanswered item leaves the score uncomputed (the response is incomplete)
@@ -19,7 +22,10 @@ Rules understood:
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-METHODS = ("sum", "sum_then_table", "per_item")
+METHODS = ("sum", "sum_then_table", "per_item", "none")
+# The kinds of item whose answer is one number (scales, numbers, one choice); free text and
+# multiple choices are recorded but never scored.
+SCORABLE = ("likert", "numeric", "single")
 MISSING_RULES = ("none_allowed", "each_item")
 CENT = Decimal("0.01")
 
@@ -42,11 +48,13 @@ class Result:
 
 
 def _specs(instrument) -> dict[int, ItemSpec]:
+    """The items a rule may score: those with one numeric answer and a range."""
     return {
         item.number: ItemSpec(
             item.number, item.scale_min, item.scale_max, item.reverse, item.subscale
         )
         for item in instrument.items.all()
+        if item.kind in SCORABLE and item.scale_min is not None and item.scale_max is not None
     }
 
 
@@ -77,6 +85,8 @@ def rule_errors(rule: dict, specs: dict[int, ItemSpec]) -> list[str]:
     method = rule.get("method")
     if method not in METHODS:
         return [f"unknown scoring method {method!r}"]
+    if method == "none":
+        return []
     errors = []
     missing = rule.get("missing", "none_allowed")
     if missing not in MISSING_RULES:
@@ -92,9 +102,12 @@ def rule_errors(rule: dict, specs: dict[int, ItemSpec]) -> list[str]:
             referenced += list(sub_items or [])
     for number in referenced:
         if number not in specs:
-            errors.append(f"the rule refers to item {number}, which the instrument does not have")
+            errors.append(
+                f"the rule refers to item {number}, which the instrument does not have "
+                "as a scale, number or single choice"
+            )
     if not specs:
-        errors.append("the instrument has no items")
+        errors.append("the instrument has no item that can be scored")
     if errors:
         return errors
     if "multiplier" in rule:
@@ -129,6 +142,8 @@ def compute(rule: dict, specs: dict[int, ItemSpec], answers: dict[int, int | Non
     """Score `answers` (item number -> value or None) by `rule`. Values are assumed in range
     (services check them first)."""
     method = rule["method"]
+    if method == "none":
+        return Result(is_complete=True)
     numbers = _rule_items(rule, specs)
     if method == "per_item":
         all_items = set(numbers)
@@ -159,8 +174,22 @@ def compute(rule: dict, specs: dict[int, ItemSpec], answers: dict[int, int | Non
     return Result(is_complete=True, raw_score=_decimal(raw), score=_decimal(score))
 
 
-def score_answers(instrument, answers: dict[int, int | None]) -> Result:
-    return compute(instrument.scoring, _specs(instrument), answers)
+def score_answers(instrument, answers: dict) -> Result:
+    """Score, then add the questionnaire's own demand: every item marked as needed answered."""
+    result = compute(instrument.scoring, _specs(instrument), answers)
+    needed = [item.number for item in instrument.items.all() if item.required]
+    if result.is_complete and any(is_blank(answers.get(n)) for n in needed):
+        return Result(
+            is_complete=False,
+            raw_score=result.raw_score,
+            score=result.score,
+            subscale_scores=result.subscale_scores,
+        )
+    return result
+
+
+def is_blank(value) -> bool:
+    return value is None or value == "" or value == []
 
 
 def band_for(instrument, score, subscale: str = ""):

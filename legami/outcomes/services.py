@@ -22,8 +22,8 @@ from legami.referrals.models import (
 )
 from legami.referrals.services import active_consents
 
-from . import scoring
-from .models import FOLLOW_UPS, Answer, Instrument, Mode, Response, Timepoint
+from . import questions, scoring
+from .models import FOLLOW_UPS, Answer, Instrument, Mode, Purpose, Response, Timepoint
 
 
 def instrument_check(instrument: Instrument) -> None:
@@ -42,7 +42,7 @@ def response_record(
     beneficiary: Beneficiary,
     timepoint: str,
     administered_on: date,
-    answers: dict[int, int | None],
+    answers: dict,
     referral: Referral | None = None,
     mode: str = Mode.WORKER,
 ) -> Response:
@@ -60,10 +60,10 @@ def response_record(
         raise ValidationError({"timepoint": _("Unknown timepoint.")})
 
     items = {item.number: item for item in instrument.items.all()}
-    errors = answer_errors(items, answers)
+    errors = questions.answers_errors(items, answers)
     if errors:
         raise ValidationError({"answers": errors})
-    values = {number: answers.get(number, answers.get(str(number))) for number in items}
+    values = questions.normalised(items, answers)
 
     if timepoint != Timepoint.OTHER and (
         Response.objects.filter(
@@ -128,7 +128,12 @@ def response_record(
     response.full_clean()
     response.save()
     Answer.objects.bulk_create(
-        [Answer(response=response, item=items[n], value=values[n]) for n in sorted(items)]
+        [
+            Answer(
+                response=response, item=items[n], **questions.answer_columns(items[n], values[n])
+            )
+            for n in sorted(items)
+        ]
     )
     audit(by=by, action="create", obj=response, purpose="outcome measurement")
     return response
@@ -142,6 +147,10 @@ def check_can_measure(instrument: Instrument, beneficiary: Beneficiary) -> None:
         )
     if not instrument.is_active:
         raise ValidationError({"instrument": _("This instrument is no longer in use.")})
+    if instrument.purpose != Purpose.PERSON:
+        raise ValidationError(
+            {"instrument": _("This questionnaire is for organisations or events, not people.")}
+        )
 
 
 # Enrolments in which the person is (or was) actually taking part.
@@ -168,34 +177,6 @@ def _context(referral) -> dict:
     )
     domain = (term.parent or term) if term is not None else None
     return {"activity": enrolment.activity, "domain": domain}
-
-
-def answer_errors(items: dict, answers: dict) -> list[str]:
-    """What is wrong with `answers` ({item number: value or None}) for these items, in words."""
-    errors = []
-    for number, value in answers.items():
-        item = items.get(_as_int(number))
-        if item is None:
-            errors.append(
-                _("Item %(number)s is not part of this questionnaire.") % {"number": number}
-            )
-        elif value is not None and not (
-            isinstance(value, int)
-            and not isinstance(value, bool)
-            and item.scale_min <= value <= item.scale_max
-        ):
-            errors.append(
-                _("Item %(number)s: the answer must be between %(min)s and %(max)s.")
-                % {"number": item.number, "min": item.scale_min, "max": item.scale_max}
-            )
-    return errors
-
-
-def _as_int(number) -> int | None:
-    try:
-        return int(number)
-    except (TypeError, ValueError):
-        return None
 
 
 def follow_up_reminders_send(*, today=None) -> int:

@@ -1,6 +1,7 @@
 """Self-completion links: a worker creates one, the person answers on their own phone with no
 account. The link is single-use and expires; answers typed so far are kept until it is sent."""
 
+import json
 import secrets
 from datetime import timedelta
 
@@ -11,12 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from legami.core.audit import audit
-from legami.core.crypto import keyed_hash
+from legami.core.crypto import decrypt, encrypt, keyed_hash
 from legami.referrals.models import Beneficiary, ConsentPurpose, Referral
 from legami.referrals.services import active_consents
 
+from . import questions
 from .models import FOLLOW_UPS, Instrument, Mode, Response, SelfCompletionLink, Timepoint
-from .services import answer_errors, check_can_measure, response_record
+from .services import check_can_measure, response_record
 
 
 class LinkUnusable(ValidationError):
@@ -103,20 +105,28 @@ def link_for_token(token: str, *, for_update: bool = False) -> SelfCompletionLin
 
 
 @transaction.atomic
-def link_save_draft(token: str, answers: dict[int, int | None]) -> SelfCompletionLink:
+def link_save_draft(token: str, answers: dict) -> SelfCompletionLink:
     """Keep the answers given so far (valid ones only are accepted: nothing half-checked)."""
     link = link_for_token(token, for_update=True)
     items = {item.number: item for item in link.instrument.items.all()}
-    errors = answer_errors(items, answers)
+    errors = questions.answers_errors(items, answers)
     if errors:
         raise ValidationError({"answers": errors})
-    link.draft = {str(n): v for n, v in answers.items() if v is not None}
+    given = {str(n): v for n, v in questions.normalised(items, answers).items() if v is not None}
+    # Sealed: a free-text answer is as private in a draft as in the response.
+    link.draft = {"sealed": encrypt(json.dumps(given))} if given else {}
     link.save(update_fields=["draft"])
     return link
 
 
+def draft_answers(link: SelfCompletionLink) -> dict[str, object]:
+    """The answers saved so far, {item number as str: answer}."""
+    sealed = link.draft.get("sealed")
+    return json.loads(decrypt(sealed)) if sealed else {}
+
+
 @transaction.atomic
-def link_submit(token: str, answers: dict[int, int | None]) -> Response:
+def link_submit(token: str, answers: dict) -> Response:
     """Record the person's answers as a self-completed response and close the link."""
     link = link_for_token(token, for_update=True)
     response = response_record(

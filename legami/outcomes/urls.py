@@ -1,6 +1,14 @@
 from django.urls import path
 
-from . import api, views, views_evidence, views_sroi
+from . import (
+    api,
+    views,
+    views_builder,
+    views_evidence,
+    views_indicators,
+    views_sroi,
+    views_surveys,
+)
 
 app_name = "outcomes"
 
@@ -19,6 +27,24 @@ urlpatterns = [
     path(
         "sroi/esiti/<int:pk>/rimuovi/", views_sroi.sroi_outcome_remove, name="sroi_outcome_remove"
     ),
+    path("questionari/", views_builder.questionnaires, name="questionnaires"),
+    path("questionari/<int:pk>/", views_builder.questionnaire, name="questionnaire"),
+    path("questionari/<int:pk>/sezioni/", views_builder.section_add, name="section_add"),
+    path("questionari/<int:pk>/domande/", views_builder.item_add, name="item_add"),
+    path("questionari/<int:pk>/pubblica/", views_builder.publish, name="publish"),
+    path("questionari/<int:pk>/copia/", views_builder.copy, name="copy"),
+    path("domande/<int:pk>/rimuovi/", views_builder.item_remove, name="item_remove"),
+    path("domande/<int:pk>/sposta/", views_builder.item_move, name="item_move"),
+    path("indagini/", views_surveys.surveys, name="surveys"),
+    path("indagini/<int:pk>/", views_surveys.survey, name="survey"),
+    path("indagini/da-compilare/", views_surveys.surveys_to_answer, name="surveys_to_answer"),
+    path("indagini/<int:pk>/rispondi/", views_surveys.survey_answer, name="survey_answer"),
+    path("organizzazioni/", views_indicators.organisations, name="organisations"),
+    path(
+        "organizzazioni/indicatori/<int:pk>/valori/",
+        views_indicators.reading_add,
+        name="reading_add",
+    ),
     path("invii/<int:pk>/", views.person, name="person"),
     path("invii/<int:pk>/compila/", views.record, name="record"),
     path("invii/<int:pk>/link/", views.link_create, name="link_create"),
@@ -29,4 +55,6 @@ urlpatterns = [
 # Short, outside /impatto/: typed from paper or opened from a QR code on a phone.
 public_urlpatterns = [
     path("<str:token>/", views.answer, name="answer"),
+    # Event feedback: one public address per survey, printed as a QR code at the event.
+    path("e/<str:token>/", views_surveys.feedback, name="feedback"),
 ]

@@ -31,7 +31,7 @@ from . import (
     services_links,
 )
 from .forms import AnswersForm, ChooseInstrumentForm, ImpactFilterForm, WorkerResponseForm
-from .models import Instrument, Response, Timepoint
+from .models import Instrument, Purpose, Response, Timepoint
 from .permissions import policy
 
 PAGE_GROUPS = 40
@@ -73,7 +73,7 @@ def person(request, pk):
 def _instrument(request) -> Instrument | None:
     value = request.POST.get("instrument") or request.GET.get("instrument")
     try:
-        return Instrument.objects.prefetch_related("items").get(pk=int(value), is_active=True)
+        return Instrument.objects.get(pk=int(value), is_active=True, purpose=Purpose.PERSON)
     except (TypeError, ValueError, Instrument.DoesNotExist):
         return None
 
@@ -182,7 +182,7 @@ def answer(request, token):
     form = AnswersForm(
         request.POST or None,
         instrument=link.instrument,
-        initial={f"item_{n}": v for n, v in link.draft.items()},
+        initial={f"item_{n}": v for n, v in services_links.draft_answers(link).items()},
     )
     if request.method == "POST" and form.is_valid():
         try:

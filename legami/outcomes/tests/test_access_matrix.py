@@ -2,6 +2,7 @@
 matrix (the project-wide test in core checks every URL has a line here or elsewhere)."""
 
 import pytest
+from django.utils import timezone
 from django.urls import reverse
 
 from legami.core.roles import ALL_ROLES
@@ -26,6 +27,23 @@ MATRIX = {
     "outcomes:sroi_list": signed_in({"territory_admin", "evaluator"}),
     "outcomes:sroi_detail": signed_in({"territory_admin", "evaluator"}),
     "outcomes:sroi_outcome_remove": dict.fromkeys(EVERY_CALLER, 405),
+    "outcomes:questionnaires": signed_in({"territory_admin", "evaluator"}),
+    "outcomes:questionnaire": signed_in({"territory_admin", "evaluator"}),
+    "outcomes:section_add": dict.fromkeys(EVERY_CALLER, 405),
+    "outcomes:item_add": dict.fromkeys(EVERY_CALLER, 405),
+    "outcomes:publish": dict.fromkeys(EVERY_CALLER, 405),
+    "outcomes:copy": dict.fromkeys(EVERY_CALLER, 405),
+    "outcomes:item_remove": dict.fromkeys(EVERY_CALLER, 405),
+    "outcomes:item_move": dict.fromkeys(EVERY_CALLER, 405),
+    "outcomes:surveys": signed_in({"territory_admin", "evaluator"}),
+    "outcomes:survey": signed_in({"territory_admin", "evaluator"}),
+    "outcomes:surveys_to_answer": signed_in({"provider"}),
+    # the superuser belongs to no organisation: no survey asks them
+    "outcomes:survey_answer": with_(signed_in({"provider"}), superuser=404),
+    "outcomes:organisations": signed_in({"territory_admin", "evaluator"}),
+    "outcomes:reading_add": dict.fromkeys(EVERY_CALLER, 405),
+    # an open event-feedback form: anyone who took part answers, without an account
+    "outcomes_public:feedback": EVERYONE,
     "outcomes:person": signed_in({"link_worker"}),
     # without a questionnaire chosen, the form sends the worker back to the person's page
     "outcomes:record": with_(signed_in({"link_worker"}), link_worker=302, superuser=302),
@@ -49,7 +67,19 @@ MATRIX = {
 
 def _kwargs(name, referral):
     analysis = _analysis(referral)
+    built = _built()
     return {
+        "outcomes:questionnaire": {"pk": built["instrument"].pk},
+        "outcomes:section_add": {"pk": built["instrument"].pk},
+        "outcomes:item_add": {"pk": built["instrument"].pk},
+        "outcomes:publish": {"pk": built["instrument"].pk},
+        "outcomes:copy": {"pk": built["instrument"].pk},
+        "outcomes:item_remove": {"pk": built["item"].pk},
+        "outcomes:item_move": {"pk": built["item"].pk},
+        "outcomes:survey": {"pk": built["survey"].pk},
+        "outcomes:survey_answer": {"pk": built["survey"].pk},
+        "outcomes:reading_add": {"pk": built["indicator"].pk},
+        "outcomes_public:feedback": {"token": built["feedback"].token},
         "outcomes:sroi_detail": {"pk": analysis.pk},
         "outcomes:sroi_outcome_remove": {"pk": analysis.outcomes.get().pk},
         "outcomes:person": {"pk": referral.pk},
@@ -59,6 +89,58 @@ def _kwargs(name, referral):
         "api:outcomes-instrument-detail": {"code": "who5"},
         "api:outcomes-response-list": {"referral_pk": referral.pk},
     }.get(name, {})
+
+
+def _built():
+    """A published organisation survey open to every organisation, an open event-feedback
+    round and a manual indicator."""
+    from legami.network.models import Programme
+    from legami.outcomes import services_builder, services_indicators, services_surveys
+    from legami.outcomes.models import Indicator, Survey
+
+    survey = Survey.objects.filter(token__isnull=True).first()
+    if survey is None:
+        today = timezone.localdate()
+        made = {}
+        for purpose in ("organisation", "event"):
+            questionnaire = services_builder.questionnaire_create(
+                by=None, data={"name": f"Prova {purpose}", "purpose": purpose}
+            )
+            services_builder.item_add(
+                by=None,
+                instrument=questionnaire,
+                data={"kind": "single", "text": "Com'è andata?", "options": "Bene\nMale"},
+            )
+            questionnaire = services_builder.questionnaire_publish(
+                by=None, instrument=questionnaire, scored=False
+            )
+            made[purpose] = services_surveys.survey_open(
+                by=None,
+                data={
+                    "instrument": questionnaire,
+                    "title": f"Indagine {purpose}",
+                    "opens_on": today,
+                    "closes_on": today,
+                },
+            )
+        services_indicators.indicator_create(
+            by=None,
+            data={
+                "programme": Programme.objects.first(),
+                "area": "competences",
+                "name": "Ore di formazione",
+                "target_value": 100,
+                "target_date": today,
+            },
+        )
+        survey = made["organisation"]
+    return {
+        "instrument": survey.instrument,
+        "item": survey.instrument.items.get(),
+        "survey": survey,
+        "feedback": Survey.objects.get(token__isnull=False),
+        "indicator": Indicator.objects.get(),
+    }
 
 
 def _analysis(referral):

@@ -125,7 +125,8 @@ def test_link_saves_half_way_then_sends_once(client, care):
 
     client.post(url, {"item_1": "4", "item_2": "5", "save": "1"})
     link.refresh_from_db()
-    assert link.draft == {"1": 4, "2": 5}
+    assert services_links.draft_answers(link) == {"1": 4, "2": 5}
+    assert set(link.draft) == {"sealed"}  # stored encrypted, as the answers will be
     assert not Response.objects.exists()
     again = client.get(url).content.decode()
     assert 'value="4" id="id_item_1_4" checked' in again  # found again where it was left
