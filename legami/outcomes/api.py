@@ -274,3 +274,9 @@ router.register(
     basename="outcomes-response",
 )
 router.register("impact", ImpactViewSet, basename="outcomes-impact")
+
+
+from .api_organisations import IndicatorViewSet, SurveyViewSet  # noqa: E402
+
+router.register("surveys", SurveyViewSet, basename="outcomes-survey")
+router.register("indicators", IndicatorViewSet, basename="outcomes-indicator")

@@ -2,8 +2,8 @@
 matrix (the project-wide test in core checks every URL has a line here or elsewhere)."""
 
 import pytest
-from django.utils import timezone
 from django.urls import reverse
+from django.utils import timezone
 
 from legami.core.roles import ALL_ROLES
 from legami.core.tests.test_access_matrix import ANON, EVERYONE, api_only, signed_in
@@ -55,6 +55,18 @@ MATRIX = {
     "api:outcomes-instrument-list": EVERYONE,
     "api:outcomes-instrument-detail": EVERYONE,
     "api:outcomes-response-list": api_only({"link_worker"}),
+    "api:outcomes-survey-list": api_only({"territory_admin", "evaluator"}),
+    "api:outcomes-survey-detail": api_only({"territory_admin", "evaluator"}),
+    "api:outcomes-survey-results": api_only({"territory_admin", "evaluator"}),
+    # answering is a POST: a GET is no action of the policy, refused to all
+    "api:outcomes-survey-answer": dict.fromkeys(EVERY_CALLER, 403),
+    # allowed, but the programme is a required parameter
+    "api:outcomes-indicator-list": with_(
+        api_only({"territory_admin", "evaluator"}),
+        territory_admin=400,
+        evaluator=400,
+        superuser=400,
+    ),
     # allowed, but the questionnaire is a required parameter
     "api:outcomes-impact-list": with_(
         api_only({"territory_admin", "evaluator"}),
@@ -78,6 +90,9 @@ def _kwargs(name, referral):
         "outcomes:item_move": {"pk": built["item"].pk},
         "outcomes:survey": {"pk": built["survey"].pk},
         "outcomes:survey_answer": {"pk": built["survey"].pk},
+        "api:outcomes-survey-detail": {"pk": built["survey"].pk},
+        "api:outcomes-survey-results": {"pk": built["survey"].pk},
+        "api:outcomes-survey-answer": {"pk": built["survey"].pk},
         "outcomes:reading_add": {"pk": built["indicator"].pk},
         "outcomes_public:feedback": {"token": built["feedback"].token},
         "outcomes:sroi_detail": {"pk": analysis.pk},
