@@ -2,6 +2,7 @@
 person answers the questionnaire on a phone-sized screen without an account (stopping half-way
 and coming back), and the territory administrator reads the impact dashboard. In Italian."""
 
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from e2e.conftest import DESKTOP, PHONE, sign_in
@@ -89,3 +90,56 @@ def test_territory_admin_reads_the_impact_dashboard(care, open_page, journey):
         "typeof Chart !== 'undefined' && Chart.getChart('impact-chart') !== undefined"
     )
     journey.check_accessibility(page, "impact-dashboard")
+
+
+def test_admin_builds_event_feedback_and_a_participant_answers_on_a_phone(
+    care, open_page, journey
+):
+    page = open_page(DESKTOP)
+    sign_in(page, care["territory_admin"])
+    page.goto("/impatto/questionari/")
+    expect(page.locator("h1")).to_have_text("Questionari")
+    page.locator("#id_name").fill("Com'è andata la camminata?")
+    page.locator("#id_purpose").select_option("event")
+    page.get_by_role("button", name="Crea la bozza").click()
+    expect(page.locator(".alert-success")).to_contain_text("Bozza creata")
+    page.locator("#id_kind").select_option("likert")
+    page.locator("#id_text").fill("Quanto ti è piaciuta?")
+    page.locator("#id_scale_min").fill("1")
+    page.locator("#id_scale_max").fill("3")
+    page.locator("#id_options").fill("Poco\nAbbastanza\nMolto")
+    page.get_by_role("button", name="Aggiungi la domanda").click()
+    expect(page.locator(".alert-success")).to_contain_text("Domanda 1 aggiunta")
+    page.locator("#id_kind").select_option("text")
+    page.locator("#id_text").fill("Un suggerimento?")
+    page.get_by_role("button", name="Aggiungi la domanda").click()
+    expect(page.locator("table tbody tr")).to_have_count(2)
+    journey.check_accessibility(page, "questionnaire-builder")
+    page.get_by_role("button", name="Pubblica il questionario").click()
+    expect(page.locator(".alert-success")).to_contain_text("Questionario pubblicato")
+
+    page.goto("/impatto/indagini/")
+    page.locator("#id_instrument").select_option(label="Com'è andata la camminata?")
+    page.locator("#id_title").fill("Camminata nei castagneti")
+    today = timezone.localdate().isoformat()
+    page.locator("#id_opens_on").fill(today)
+    page.locator("#id_closes_on").fill(today)
+    page.get_by_role("button", name="Apri l'indagine").click()
+    expect(page.locator("h1")).to_have_text("Camminata nei castagneti")
+    expect(page.locator(".legami-qr svg")).to_have_count(1)
+    journey.check_accessibility(page, "survey-with-qr")
+    address = page.locator("code").inner_text()
+    path = address.split("://", 1)[1].split("/", 1)[1]
+
+    phone = open_page(PHONE)  # a participant's phone: no account, anonymous
+    phone.goto("/" + path)
+    expect(phone.locator("h1")).to_have_text("Camminata nei castagneti")
+    _answer(phone, 1, 2)  # the third point, "Molto" (radio ids count from 0)
+    phone.locator("#id_item_2").fill("Più soste all'ombra")
+    journey.check_accessibility(phone, "event-feedback")
+    phone.get_by_role("button", name="Invia").click()
+    expect(phone.locator("h1")).to_have_text("Grazie")
+
+    page.reload()
+    expect(page.locator("p.lead")).to_contain_text("1 risposta")
+    expect(page.get_by_text("Più soste all'ombra")).to_be_visible()

@@ -3,7 +3,7 @@ person's questionnaires for their link worker, and the impact figures (suppresse
 dashboard). The same policy, services and queries as the pages."""
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status, viewsets
 from rest_framework.response import Response as ApiResponse
 from rest_framework.routers import SimpleRouter
@@ -93,7 +93,8 @@ class ResponseSerializer(serializers.ModelSerializer):
             "answers",
         ]
 
-    def get_answers(self, response) -> dict[str, object]:
+    @extend_schema_field(serializers.DictField(child=serializers.JSONField(allow_null=True)))
+    def get_answers(self, response) -> dict:
         return {str(a.item.number): questions.stored_answer(a) for a in response.answers.all()}
 
 

@@ -71,7 +71,7 @@ class Instrument(models.Model):
     higher_is_better = models.BooleanField(_("higher is better"), default=True)
     is_active = models.BooleanField(_("active"), default=True)
     purpose = models.CharField(
-        _("answered by"), max_length=16, choices=Purpose.choices, default=Purpose.PERSON
+        _("who answers it"), max_length=16, choices=Purpose.choices, default=Purpose.PERSON
     )
     # Questionnaires built in Legami (not the validated library): editable while a draft,
     # frozen once published so that every answer was given to the same questions.
