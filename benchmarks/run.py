@@ -130,9 +130,10 @@ def impact_cases() -> list[tuple[str, str, str]]:
     if not responses_exist():
         return []
     ensure_bench_readers()
-    from legami.outcomes.models import Response
+    from legami.outcomes.models import Instrument, Response
 
     count = Response.objects.count()
+    ons4 = Instrument.objects.get(code="ons4").pk
     return [
         (f"impact: WHO-5 overall ({count:,} responses)", "/impatto/", BENCH_EVALUATOR),
         ("impact: WHO-5 by comune", "/impatto/?breakdown=comune", BENCH_EVALUATOR),
@@ -142,6 +143,11 @@ def impact_cases() -> list[tuple[str, str, str]]:
             "impact: 6 months by provider (territory admin)",
             "/impatto/?timepoint=follow_up_6m&breakdown=provider",
             BENCH_TERRITORY_ADMIN,
+        ),
+        (
+            "impact: ONS4 anxiety by comune (per-question, JSON)",
+            f"/impatto/?instrument={ons4}&subscale=anxiety&breakdown=comune",
+            BENCH_EVALUATOR,
         ),
     ]
 

@@ -123,7 +123,7 @@ def _append_only_audit_log_between_journeys(transactional_db):
     # Emptying also removed what data migrations wrote: the base vocabularies.
     vocabulary = importlib.import_module("legami.directory.migrations.0003_vocabulary")
     vocabulary.create(django_apps, None)
-    for name in ("0002_instrument_library", "0004_answer_labels"):
+    for name in ("0002_instrument_library", "0004_answer_labels", "0009_ons4_by_subscale"):
         importlib.import_module(f"legami.outcomes.migrations.{name}").load(django_apps, None)
     yield
     if connection.vendor == "sqlite":

@@ -92,9 +92,7 @@ def test_territory_admin_reads_the_impact_dashboard(care, open_page, journey):
     journey.check_accessibility(page, "impact-dashboard")
 
 
-def test_admin_builds_event_feedback_and_a_participant_answers_on_a_phone(
-    care, open_page, journey
-):
+def test_admin_builds_event_feedback_and_a_participant_answers_on_a_phone(care, open_page, journey):
     page = open_page(DESKTOP)
     sign_in(page, care["territory_admin"])
     page.goto("/impatto/questionari/")

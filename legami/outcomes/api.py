@@ -115,7 +115,7 @@ class ImpactParamsSerializer(serializers.Serializer):
     instrument = serializers.SlugRelatedField(
         slug_field="code",
         queryset=Instrument.objects.filter(is_active=True, purpose=Purpose.PERSON).exclude(
-            scoring__method__in=["per_item", "none"]
+            scoring__method="none"
         ),
     )
     timepoint = serializers.ChoiceField(
@@ -128,8 +128,22 @@ class ImpactParamsSerializer(serializers.Serializer):
     programme = serializers.PrimaryKeyRelatedField(queryset=Programme.objects.all(), required=False)
     date_from = serializers.DateField(required=False)
     date_to = serializers.DateField(required=False)
+    subscale = serializers.CharField(
+        required=False,
+        help_text="Instruments reported question by question (ONS4): the subscale compared.",
+    )
 
     def validate(self, data):
+        instrument = data.get("instrument")
+        subscale = data.get("subscale")
+        if subscale and instrument and subscale not in instrument.subscale_names():
+            raise serializers.ValidationError(
+                {
+                    "subscale": [
+                        _("This questionnaire has no question “%(name)s”.") % {"name": subscale}
+                    ]
+                }
+            )
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             raise serializers.ValidationError(
                 {"date_to": [_("The end date comes before the start date.")]}
@@ -158,6 +172,7 @@ class ImpactRowSerializer(serializers.Serializer):
 
 class ImpactSerializer(serializers.Serializer):
     instrument = serializers.CharField(source="instrument.code")
+    subscale = serializers.CharField(help_text="ONS4 and similar: the question compared")
     timepoint = serializers.CharField()
     breakdown = serializers.CharField(source="dimension")
     minimum_cell = serializers.IntegerField(source="minimum")
@@ -248,6 +263,7 @@ class ImpactViewSet(viewsets.GenericViewSet):
             OpenApiParameter("programme", int),
             OpenApiParameter("date_from", str),
             OpenApiParameter("date_to", str),
+            OpenApiParameter("subscale", str),
         ],
         responses=ImpactSerializer,
     )
@@ -263,6 +279,7 @@ class ImpactViewSet(viewsets.GenericViewSet):
             programme_id=values["programme"].pk if values.get("programme") else None,
             date_from=values.get("date_from"),
             date_to=values.get("date_to"),
+            subscale=values.get("subscale") or "",
         )
         return ApiResponse(ImpactSerializer(report).data)
 

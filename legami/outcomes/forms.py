@@ -103,10 +103,15 @@ class ImpactFilterForm(forms.Form):
     instrument = forms.ModelChoiceField(
         label=_("Questionnaire"),
         queryset=Instrument.objects.filter(is_active=True, purpose=Purpose.PERSON).exclude(
-            scoring__method__in=["per_item", "none"]
+            scoring__method="none"
         ),
         required=False,
         empty_label=None,
+    )
+    subscale = forms.ChoiceField(
+        label=_("Question compared"),
+        required=False,
+        help_text=_("For questionnaires reported question by question, such as ONS4."),
     )
     timepoint = forms.ChoiceField(
         label=_("Follow-up"),
@@ -131,6 +136,11 @@ class ImpactFilterForm(forms.Form):
     def __init__(self, *args, dimensions, programmes, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["breakdown"].choices = [("", _("No breakdown")), *dimensions.items()]
+        self.fields["subscale"].choices = [("", "—")] + [
+            (name, f"{instrument.localised_name} · {instrument.subscale_label(name)}")
+            for instrument in self.fields["instrument"].queryset.filter(scoring__method="per_item")
+            for name in instrument.subscale_names()
+        ]
         self.fields["programme"].queryset = programmes
 
     def clean(self):

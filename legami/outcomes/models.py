@@ -120,6 +120,25 @@ class Instrument(models.Model):
     def is_draft(self) -> bool:
         return self.is_custom and self.published_at is None
 
+    @property
+    def reported_by_subscale(self) -> bool:
+        """Scored per item or subscale, with no total (ONS4): compared one subscale at a time."""
+        return self.scoring.get("method") == "per_item"
+
+    def subscale_names(self) -> list[str]:
+        return list((self.scoring.get("subscales") or {}).keys())
+
+    def subscale_label(self, name: str) -> str:
+        spec = (self.scoring.get("subscales") or {}).get(name)
+        label = _label_in_language(spec.get("label")) if isinstance(spec, dict) else ""
+        return label or name
+
+    def subscale_higher_is_better(self, name: str) -> bool:
+        spec = (self.scoring.get("subscales") or {}).get(name)
+        if isinstance(spec, dict) and "higher_is_better" in spec:
+            return bool(spec["higher_is_better"])
+        return self.higher_is_better
+
 
 def _label_in_language(labels) -> str:
     """The current language's entry of an [Italian, English, French] list, else the Italian."""
@@ -355,6 +374,13 @@ class Response(models.Model):
                 name="response_instrument_time",
                 condition=Q(change__isnull=False),
             ),
+            # Instruments compared per subscale (ONS4) read the follow-ups paired with a
+            # baseline, whose change lies in the subscale scores.
+            models.Index(
+                fields=["instrument", "timepoint", "administered_on"],
+                name="response_paired_time",
+                condition=Q(change__isnull=True, baseline__isnull=False),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -369,6 +395,12 @@ class Response(models.Model):
 
     def __str__(self):
         return f"{self.instrument.code} · {self.get_timepoint_display()} · {self.administered_on}"
+
+    def labelled_subscale_scores(self) -> list[tuple[str, str | None]]:
+        return [
+            (self.instrument.subscale_label(name), value)
+            for name, value in self.subscale_scores.items()
+        ]
 
 
 class Answer(models.Model):

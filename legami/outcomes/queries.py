@@ -6,7 +6,20 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.db.models import Case, CharField, Count, Exists, F, OuterRef, QuerySet, Sum, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    OuterRef,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -98,6 +111,9 @@ def due_follow_ups(referrals: QuerySet[Referral], *, today: date | None = None) 
 
 
 # --- impact dashboard ------------------------------------------------------------------------
+SCORE = DecimalField(max_digits=6, decimal_places=2)
+
+
 @dataclass
 class ImpactRow:
     key: object
@@ -116,6 +132,14 @@ class Impact:
     hidden_groups: int = 0  # groups under `minimum` people, and their complement
     more_groups: int = 0  # shown groups left out to keep to the `largest`
     mic: float = 1.0  # the minimal important change the shares were counted with
+    subscale: str = ""  # instruments without a total (ONS4): the question compared
+
+    @property
+    def measure_name(self) -> str:
+        name = self.instrument.localised_name
+        if self.subscale:
+            return f"{name} · {self.instrument.subscale_label(self.subscale)}"
+        return name
 
 
 def _age_band(today: date):
@@ -186,12 +210,35 @@ def impact(
     date_to: date | None = None,
     minimum: int = 5,
     largest: int | None = None,
+    subscale: str = "",
 ) -> Impact:
     """Paired change from baseline to `timepoint` for `instrument`, overall and per group of
     `dimension`; groups (and the whole) under `minimum` people are suppressed. With `largest`,
-    only that many of the largest groups are summarised (a page); the rest are counted."""
+    only that many of the largest groups are summarised (a page); the rest are counted.
+    An instrument without a total (ONS4) is compared on one `subscale` (default: its first)."""
     today = timezone.localdate()
-    paired = responses.filter(instrument=instrument, timepoint=timepoint, change__isnull=False)
+    paired = responses.filter(instrument=instrument, timepoint=timepoint)
+    if instrument.reported_by_subscale:
+        names = instrument.subscale_names()
+        subscale = subscale if subscale in names else (names[0] if names else "")
+        after = Cast(KeyTextTransform(subscale, "subscale_scores"), SCORE)
+        # KT() would read "baseline" as a JSON key: the transform joins the baseline row.
+        before = Cast(KeyTextTransform(subscale, "baseline__subscale_scores"), SCORE)
+        paired = paired.filter(change__isnull=True, baseline__isnull=False).annotate(
+            after_score=after, delta=after - before
+        )
+        # An unanswered question is a JSON null, which SQLite would read as 0: left out.
+        for side in ("subscale_scores", "baseline__subscale_scores"):
+            paired = paired.filter(**{f"{side}__{subscale}__isnull": False}).exclude(
+                **{f"{side}__{subscale}": None}
+            )
+        higher = instrument.subscale_higher_is_better(subscale)
+    else:
+        subscale = ""
+        paired = paired.filter(change__isnull=False).annotate(
+            after_score=F("score"), delta=F("change")
+        )
+        higher = instrument.higher_is_better
     if programme_id:
         paired = paired.filter(referral__programme_id=programme_id)
     if date_from:
@@ -202,26 +249,27 @@ def impact(
     # with the scores summed for the means before and after.
     histogram = list(
         paired.annotate(group=_dimension_expression(dimension, today))
-        .values("group", "change")
-        .annotate(people=Count("pk"), after=Sum("score"))
-        .order_by("group", "change")
+        .values("group", "delta")
+        .annotate(people=Count("pk"), after=Sum("after_score"))
+        .order_by("group", "delta")
     )
     mic = float(instrument.minimal_important_change or 1)
-    higher = instrument.higher_is_better
 
     def summary(bins) -> stats.PairedChange:
         # before = after - change, person by person: the baseline row need not be joined.
         after = sum(float(b["after"]) for b in bins)
         return stats.paired_change_from_histogram(
-            [b["change"] for b in bins],
+            [b["delta"] for b in bins],
             [b["people"] for b in bins],
-            sum_before=after - sum(float(b["change"]) * b["people"] for b in bins),
+            sum_before=after - sum(float(b["delta"]) * b["people"] for b in bins),
             sum_after=after,
             mic=mic,
             higher_is_better=higher,
         )
 
-    result = Impact(instrument, timepoint, dimension, None, minimum=minimum, mic=mic)
+    result = Impact(
+        instrument, timepoint, dimension, None, minimum=minimum, mic=mic, subscale=subscale
+    )
     if not histogram:
         return result
     overall = summary(histogram)

@@ -31,7 +31,7 @@ def impact_workbook(report: Impact) -> bytes:
     sheet = book.active
     sheet.title = _("Impact")[:31]
     timepoint = dict(report.instrument.responses.model._meta.get_field("timepoint").choices)
-    sheet.append([report.instrument.localised_name])
+    sheet.append([report.measure_name])
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.append([_("Follow-up"), str(timepoint.get(report.timepoint, report.timepoint))])
     sheet.append([_("Break down by"), str(DIMENSIONS.get(report.dimension, _("No breakdown")))])

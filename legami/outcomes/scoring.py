@@ -47,13 +47,13 @@ class Result:
     subscale_scores: dict[str, Decimal | None] = field(default_factory=dict)
 
 
-def _specs(instrument) -> dict[int, ItemSpec]:
+def _specs(instrument, items=None) -> dict[int, ItemSpec]:
     """The items a rule may score: those with one numeric answer and a range."""
     return {
         item.number: ItemSpec(
             item.number, item.scale_min, item.scale_max, item.reverse, item.subscale
         )
-        for item in instrument.items.all()
+        for item in (items if items is not None else instrument.items.all())
         if item.kind in SCORABLE and item.scale_min is not None and item.scale_max is not None
     }
 
@@ -176,8 +176,9 @@ def compute(rule: dict, specs: dict[int, ItemSpec], answers: dict[int, int | Non
 
 def score_answers(instrument, answers: dict) -> Result:
     """Score, then add the questionnaire's own demand: every item marked as needed answered."""
-    result = compute(instrument.scoring, _specs(instrument), answers)
-    needed = [item.number for item in instrument.items.all() if item.required]
+    items = list(instrument.items.all())
+    result = compute(instrument.scoring, _specs(instrument, items), answers)
+    needed = [item.number for item in items if item.required]
     if result.is_complete and any(is_blank(answers.get(n)) for n in needed):
         return Result(
             is_complete=False,

@@ -232,6 +232,7 @@ def _impact(request, data: dict, default, *, largest=None):
         date_from=data.get("date_from"),
         date_to=data.get("date_to"),
         largest=largest,
+        subscale=data.get("subscale") or "",
     )
 
 

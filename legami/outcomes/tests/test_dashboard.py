@@ -232,3 +232,46 @@ def test_chart_of_the_pdf_marks_zero_and_every_group(care):
     svg = report_pdf.chart_svg(report, "title")
     assert svg.startswith("<svg") and svg.count("<rect") == 3  # two groups and all
     assert ">woman<" in svg and ">man<" in svg
+
+
+def test_ons4_is_compared_one_question_at_a_time_against_scipy(client, care):
+    """ONS4 has no total: each question's change, anxiety with lower as better."""
+    rng = random.Random(40)
+    ons4 = Instrument.objects.get(code="ons4")
+    pairs = {"life_satisfaction": [], "anxiety": []}
+    for number in range(9):
+        person = Beneficiary.objects.create(
+            first_name="Esempio", last_name=f"ONS {number}", comune=care["arcidosso"]
+        )
+        consent_give(by=care["link_worker"], beneficiary=person, purpose="outcomes")
+        before = [rng.randint(0, 10) for _ in range(4)]
+        after = [min(10, max(0, a + rng.choice([-3, -1, 0, 2, 4]))) for a in before]
+        if number == 8:
+            after[3] = None  # anxiety not answered at follow-up: out of that comparison only
+        for timepoint, answers, days in (("baseline", before, 100), ("follow_up_3m", after, 5)):
+            services.response_record(
+                by=care["link_worker"],
+                instrument=ons4,
+                beneficiary=person,
+                timepoint=timepoint,
+                administered_on=TODAY - timedelta(days=days),
+                answers=dict(enumerate(answers, start=1)),
+            )
+        pairs["life_satisfaction"].append((before[0], after[0]))
+        if after[3] is not None:
+            pairs["anxiety"].append((before[3], after[3]))
+    first = _api(client, care["evaluator"], instrument="ons4")
+    assert first["subscale"] == "life_satisfaction"
+    for key, value in _expected(pairs["life_satisfaction"], mic=1).items():
+        assert first["overall"][key] == pytest.approx(value, abs=1e-9), key
+    anxiety = _api(client, care["evaluator"], instrument="ons4", subscale="anxiety")["overall"]
+    expected = _expected(pairs["anxiety"], mic=1)
+    assert anxiety["n"] == 8
+    assert anxiety["mean_change"] == pytest.approx(expected["mean_change"], abs=1e-9)
+    # lower anxiety is the improvement: the shares swap
+    assert anxiety["share_improved"] == pytest.approx(expected["share_deteriorated"], abs=1e-9)
+    assert anxiety["share_deteriorated"] == pytest.approx(expected["share_improved"], abs=1e-9)
+    bad = client.get(reverse("api:outcomes-impact-list"), {"instrument": "ons4", "subscale": "x"})
+    assert bad.status_code == 400 and "no question" in bad.content.decode()
+    page = client.get(reverse("outcomes:dashboard"), {"instrument": ons4.pk, "subscale": "anxiety"})
+    assert "ONS personal well-being (ONS4) · Anxiety" in page.content.decode()
