@@ -6,369 +6,146 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("referrals", "0002_caseload_index"),
+        ('referrals', '0002_caseload_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="Instrument",
+            name='Instrument',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("code", models.SlugField(max_length=30, unique=True, verbose_name="code")),
-                ("name", models.CharField(max_length=200, verbose_name="name")),
-                (
-                    "name_en",
-                    models.CharField(blank=True, max_length=200, verbose_name="name (English)"),
-                ),
-                (
-                    "name_fr",
-                    models.CharField(blank=True, max_length=200, verbose_name="name (French)"),
-                ),
-                ("licence", models.CharField(blank=True, max_length=300, verbose_name="licence")),
-                (
-                    "source",
-                    models.TextField(
-                        blank=True, help_text="Citation and address.", verbose_name="source"
-                    ),
-                ),
-                (
-                    "item_text_licensed",
-                    models.BooleanField(
-                        default=False,
-                        help_text="The wording of the items is not shipped: each organisation loads it under its own licence.",
-                        verbose_name="item wording under licence",
-                    ),
-                ),
-                ("scoring", models.JSONField(default=dict, verbose_name="scoring rule")),
-                (
-                    "min_score",
-                    models.DecimalField(
-                        blank=True,
-                        decimal_places=2,
-                        max_digits=6,
-                        null=True,
-                        verbose_name="lowest score",
-                    ),
-                ),
-                (
-                    "max_score",
-                    models.DecimalField(
-                        blank=True,
-                        decimal_places=2,
-                        max_digits=6,
-                        null=True,
-                        verbose_name="highest score",
-                    ),
-                ),
-                (
-                    "minimal_important_change",
-                    models.DecimalField(
-                        blank=True,
-                        decimal_places=2,
-                        max_digits=6,
-                        null=True,
-                        verbose_name="minimal important change",
-                    ),
-                ),
-                (
-                    "higher_is_better",
-                    models.BooleanField(default=True, verbose_name="higher is better"),
-                ),
-                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('code', models.SlugField(max_length=30, unique=True, verbose_name='code')),
+                ('name', models.CharField(max_length=200, verbose_name='name')),
+                ('name_en', models.CharField(blank=True, max_length=200, verbose_name='name (English)')),
+                ('name_fr', models.CharField(blank=True, max_length=200, verbose_name='name (French)')),
+                ('licence', models.CharField(blank=True, max_length=300, verbose_name='licence')),
+                ('source', models.TextField(blank=True, help_text='Citation and address.', verbose_name='source')),
+                ('item_text_licensed', models.BooleanField(default=False, help_text='The wording of the items is not shipped: each organisation loads it under its own licence.', verbose_name='item wording under licence')),
+                ('scoring', models.JSONField(default=dict, verbose_name='scoring rule')),
+                ('min_score', models.DecimalField(blank=True, decimal_places=2, max_digits=6, null=True, verbose_name='lowest score')),
+                ('max_score', models.DecimalField(blank=True, decimal_places=2, max_digits=6, null=True, verbose_name='highest score')),
+                ('minimal_important_change', models.DecimalField(blank=True, decimal_places=2, max_digits=6, null=True, verbose_name='minimal important change')),
+                ('higher_is_better', models.BooleanField(default=True, verbose_name='higher is better')),
+                ('is_active', models.BooleanField(default=True, verbose_name='active')),
             ],
             options={
-                "verbose_name": "instrument",
-                "verbose_name_plural": "instruments",
-                "ordering": ["code"],
-                "constraints": [
-                    models.CheckConstraint(
-                        condition=models.Q(
-                            ("min_score__isnull", True),
-                            ("max_score__isnull", True),
-                            ("min_score__lte", models.F("max_score")),
-                            _connector="OR",
-                        ),
-                        name="instrument_score_range",
-                    )
-                ],
+                'verbose_name': 'instrument',
+                'verbose_name_plural': 'instruments',
+                'ordering': ['code'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('min_score__isnull', True), ('max_score__isnull', True), ('min_score__lte', models.F('max_score')), _connector='OR'), name='instrument_score_range')],
             },
         ),
         migrations.CreateModel(
-            name="InstrumentItem",
+            name='InstrumentItem',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("number", models.PositiveSmallIntegerField(verbose_name="number")),
-                ("text", models.TextField(blank=True, verbose_name="text")),
-                ("text_en", models.TextField(blank=True, verbose_name="text (English)")),
-                ("text_fr", models.TextField(blank=True, verbose_name="text (French)")),
-                ("scale_min", models.SmallIntegerField(verbose_name="lowest answer")),
-                ("scale_max", models.SmallIntegerField(verbose_name="highest answer")),
-                ("reverse", models.BooleanField(default=False, verbose_name="reverse scored")),
-                ("subscale", models.SlugField(blank=True, max_length=40, verbose_name="subscale")),
-                (
-                    "instrument",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="items",
-                        to="outcomes.instrument",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('number', models.PositiveSmallIntegerField(verbose_name='number')),
+                ('text', models.TextField(blank=True, verbose_name='text')),
+                ('text_en', models.TextField(blank=True, verbose_name='text (English)')),
+                ('text_fr', models.TextField(blank=True, verbose_name='text (French)')),
+                ('scale_min', models.SmallIntegerField(verbose_name='lowest answer')),
+                ('scale_max', models.SmallIntegerField(verbose_name='highest answer')),
+                ('reverse', models.BooleanField(default=False, verbose_name='reverse scored')),
+                ('subscale', models.SlugField(blank=True, max_length=40, verbose_name='subscale')),
+                ('instrument', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='outcomes.instrument')),
             ],
             options={
-                "verbose_name": "item",
-                "verbose_name_plural": "items",
-                "ordering": ["instrument", "number"],
+                'verbose_name': 'item',
+                'verbose_name_plural': 'items',
+                'ordering': ['instrument', 'number'],
             },
         ),
         migrations.CreateModel(
-            name="InterpretationBand",
+            name='InterpretationBand',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("subscale", models.SlugField(blank=True, max_length=40, verbose_name="subscale")),
-                ("low", models.DecimalField(decimal_places=2, max_digits=6, verbose_name="from")),
-                ("high", models.DecimalField(decimal_places=2, max_digits=6, verbose_name="to")),
-                ("label", models.CharField(max_length=200, verbose_name="label")),
-                (
-                    "label_en",
-                    models.CharField(blank=True, max_length=200, verbose_name="label (English)"),
-                ),
-                (
-                    "label_fr",
-                    models.CharField(blank=True, max_length=200, verbose_name="label (French)"),
-                ),
-                (
-                    "is_flag",
-                    models.BooleanField(
-                        default=False,
-                        help_text="A score here deserves the worker's attention.",
-                        verbose_name="flag",
-                    ),
-                ),
-                (
-                    "instrument",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="bands",
-                        to="outcomes.instrument",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('subscale', models.SlugField(blank=True, max_length=40, verbose_name='subscale')),
+                ('low', models.DecimalField(decimal_places=2, max_digits=6, verbose_name='from')),
+                ('high', models.DecimalField(decimal_places=2, max_digits=6, verbose_name='to')),
+                ('label', models.CharField(max_length=200, verbose_name='label')),
+                ('label_en', models.CharField(blank=True, max_length=200, verbose_name='label (English)')),
+                ('label_fr', models.CharField(blank=True, max_length=200, verbose_name='label (French)')),
+                ('is_flag', models.BooleanField(default=False, help_text="A score here deserves the worker's attention.", verbose_name='flag')),
+                ('instrument', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='bands', to='outcomes.instrument')),
             ],
             options={
-                "verbose_name": "interpretation band",
-                "verbose_name_plural": "interpretation bands",
-                "ordering": ["instrument", "subscale", "low"],
+                'verbose_name': 'interpretation band',
+                'verbose_name_plural': 'interpretation bands',
+                'ordering': ['instrument', 'subscale', 'low'],
             },
         ),
         migrations.CreateModel(
-            name="Response",
+            name='Response',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "timepoint",
-                    models.CharField(
-                        choices=[
-                            ("baseline", "baseline"),
-                            ("follow_up_3m", "follow-up at 3 months"),
-                            ("follow_up_6m", "follow-up at 6 months"),
-                            ("other", "other"),
-                        ],
-                        max_length=16,
-                        verbose_name="timepoint",
-                    ),
-                ),
-                ("administered_on", models.DateField(verbose_name="administered on")),
-                (
-                    "mode",
-                    models.CharField(
-                        choices=[
-                            ("worker", "administered by a worker"),
-                            ("self", "self-completed"),
-                        ],
-                        default="worker",
-                        max_length=8,
-                        verbose_name="mode",
-                    ),
-                ),
-                ("is_complete", models.BooleanField(default=False, verbose_name="complete")),
-                (
-                    "raw_score",
-                    models.DecimalField(
-                        blank=True,
-                        decimal_places=2,
-                        max_digits=6,
-                        null=True,
-                        verbose_name="raw score",
-                    ),
-                ),
-                (
-                    "score",
-                    models.DecimalField(
-                        blank=True, decimal_places=2, max_digits=6, null=True, verbose_name="score"
-                    ),
-                ),
-                (
-                    "subscale_scores",
-                    models.JSONField(blank=True, default=dict, verbose_name="subscale scores"),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "beneficiary",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="outcome_responses",
-                        to="referrals.beneficiary",
-                        verbose_name="person",
-                    ),
-                ),
-                (
-                    "entered_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="entered by",
-                    ),
-                ),
-                (
-                    "instrument",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="responses",
-                        to="outcomes.instrument",
-                        verbose_name="instrument",
-                    ),
-                ),
-                (
-                    "referral",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="outcome_responses",
-                        to="referrals.referral",
-                        verbose_name="referral",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('timepoint', models.CharField(choices=[('baseline', 'baseline'), ('follow_up_3m', 'follow-up at 3 months'), ('follow_up_6m', 'follow-up at 6 months'), ('other', 'other')], max_length=16, verbose_name='timepoint')),
+                ('administered_on', models.DateField(verbose_name='administered on')),
+                ('mode', models.CharField(choices=[('worker', 'administered by a worker'), ('self', 'self-completed')], default='worker', max_length=8, verbose_name='mode')),
+                ('is_complete', models.BooleanField(default=False, verbose_name='complete')),
+                ('raw_score', models.DecimalField(blank=True, decimal_places=2, max_digits=6, null=True, verbose_name='raw score')),
+                ('score', models.DecimalField(blank=True, decimal_places=2, max_digits=6, null=True, verbose_name='score')),
+                ('subscale_scores', models.JSONField(blank=True, default=dict, verbose_name='subscale scores')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('beneficiary', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='outcome_responses', to='referrals.beneficiary', verbose_name='person')),
+                ('entered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='entered by')),
+                ('instrument', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='responses', to='outcomes.instrument', verbose_name='instrument')),
+                ('referral', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='outcome_responses', to='referrals.referral', verbose_name='referral')),
             ],
             options={
-                "verbose_name": "response",
-                "verbose_name_plural": "responses",
-                "ordering": ["beneficiary", "instrument", "administered_on", "created_at"],
+                'verbose_name': 'response',
+                'verbose_name_plural': 'responses',
+                'ordering': ['beneficiary', 'instrument', 'administered_on', 'created_at'],
             },
         ),
         migrations.CreateModel(
-            name="Answer",
+            name='Answer',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("value", models.SmallIntegerField(blank=True, null=True, verbose_name="value")),
-                (
-                    "item",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="answers",
-                        to="outcomes.instrumentitem",
-                    ),
-                ),
-                (
-                    "response",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="answers",
-                        to="outcomes.response",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('value', models.SmallIntegerField(blank=True, null=True, verbose_name='value')),
+                ('item', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='answers', to='outcomes.instrumentitem')),
+                ('response', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='answers', to='outcomes.response')),
             ],
             options={
-                "verbose_name": "answer",
-                "verbose_name_plural": "answers",
-                "ordering": ["response", "item__number"],
+                'verbose_name': 'answer',
+                'verbose_name_plural': 'answers',
+                'ordering': ['response', 'item__number'],
             },
         ),
         migrations.AddConstraint(
-            model_name="instrumentitem",
-            constraint=models.UniqueConstraint(
-                fields=("instrument", "number"), name="item_unique_number"
-            ),
+            model_name='instrumentitem',
+            constraint=models.UniqueConstraint(fields=('instrument', 'number'), name='item_unique_number'),
         ),
         migrations.AddConstraint(
-            model_name="instrumentitem",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("scale_min__lt", models.F("scale_max"))),
-                name="item_scale_range",
-            ),
+            model_name='instrumentitem',
+            constraint=models.CheckConstraint(condition=models.Q(('scale_min__lt', models.F('scale_max'))), name='item_scale_range'),
         ),
         migrations.AddConstraint(
-            model_name="interpretationband",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("low__lte", models.F("high"))), name="band_range"
-            ),
+            model_name='interpretationband',
+            constraint=models.CheckConstraint(condition=models.Q(('low__lte', models.F('high'))), name='band_range'),
         ),
         migrations.AddIndex(
-            model_name="response",
-            index=models.Index(
-                fields=["beneficiary", "instrument", "administered_on"],
-                name="response_person_instrument",
-            ),
+            model_name='response',
+            index=models.Index(fields=['beneficiary', 'instrument', 'administered_on'], name='response_person_instrument'),
         ),
         migrations.AddConstraint(
-            model_name="response",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("timepoint__in", ["baseline", "follow_up_3m", "follow_up_6m", "other"])
-                ),
-                name="response_timepoint_valid",
-            ),
+            model_name='response',
+            constraint=models.CheckConstraint(condition=models.Q(('timepoint__in', ['baseline', 'follow_up_3m', 'follow_up_6m', 'other'])), name='response_timepoint_valid'),
         ),
         migrations.AddConstraint(
-            model_name="response",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("mode__in", ["worker", "self"])), name="response_mode_valid"
-            ),
+            model_name='response',
+            constraint=models.CheckConstraint(condition=models.Q(('mode__in', ['worker', 'self'])), name='response_mode_valid'),
         ),
         migrations.AddConstraint(
-            model_name="response",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("score__isnull", True), ("raw_score__isnull", False), _connector="OR"
-                ),
-                name="response_score_has_raw",
-            ),
+            model_name='response',
+            constraint=models.CheckConstraint(condition=models.Q(('score__isnull', True), ('raw_score__isnull', False), _connector='OR'), name='response_score_has_raw'),
         ),
         migrations.AddConstraint(
-            model_name="answer",
-            constraint=models.UniqueConstraint(
-                fields=("response", "item"), name="answer_unique_item"
-            ),
+            model_name='answer',
+            constraint=models.UniqueConstraint(fields=('response', 'item'), name='answer_unique_item'),
         ),
     ]

@@ -9,34 +9,10 @@ Sources, choices and their reasons: docs/decisions.md, "Instrument library".
 from django.db import migrations
 
 SWEMWBS_TABLE = {
-    "7": 7.00,
-    "8": 9.51,
-    "9": 11.25,
-    "10": 12.40,
-    "11": 13.33,
-    "12": 14.08,
-    "13": 14.75,
-    "14": 15.32,
-    "15": 15.84,
-    "16": 16.36,
-    "17": 16.88,
-    "18": 17.43,
-    "19": 17.98,
-    "20": 18.59,
-    "21": 19.25,
-    "22": 19.98,
-    "23": 20.73,
-    "24": 21.54,
-    "25": 22.35,
-    "26": 23.21,
-    "27": 24.11,
-    "28": 25.03,
-    "29": 26.02,
-    "30": 27.03,
-    "31": 28.13,
-    "32": 29.31,
-    "33": 30.70,
-    "34": 32.55,
+    "7": 7.00, "8": 9.51, "9": 11.25, "10": 12.40, "11": 13.33, "12": 14.08, "13": 14.75,
+    "14": 15.32, "15": 15.84, "16": 16.36, "17": 16.88, "18": 17.43, "19": 17.98, "20": 18.59,
+    "21": 19.25, "22": 19.98, "23": 20.73, "24": 21.54, "25": 22.35, "26": 23.21, "27": 24.11,
+    "28": 25.03, "29": 26.02, "30": 27.03, "31": 28.13, "32": 29.31, "33": 30.70, "34": 32.55,
     "35": 35.00,
 }
 
@@ -60,53 +36,30 @@ INSTRUMENTS = [
         "items": [
             # (text it, text en, text fr); answers 0 "at no time" ... 5 "all of the time",
             # about the last two weeks.
-            (
-                "Mi sono sentito/a allegro/a e di buon umore",
-                "I have felt cheerful and in good spirits",
-                "Je me suis senti(e) bien et de bonne humeur",
-            ),
-            (
-                "Mi sono sentito/a calmo/a e rilassato/a",
-                "I have felt calm and relaxed",
-                "Je me suis senti(e) calme et tranquille",
-            ),
-            (
-                "Mi sono sentito/a attivo/a ed energico/a",
-                "I have felt active and vigorous",
-                "Je me suis senti(e) plein(e) d'énergie et vigoureux(se)",
-            ),
-            (
-                "Mi sono svegliato/a sentendomi fresco/a e riposato/a",
-                "I woke up feeling fresh and rested",
-                "Je me suis réveillé(e) en me sentant frais (fraîche) et dispos(e)",
-            ),
-            (
-                "La mia vita quotidiana è stata piena di cose che mi interessano",
-                "My daily life has been filled with things that interest me",
-                "Ma vie quotidienne a été remplie de choses intéressantes",
-            ),
+            ("Mi sono sentito/a allegro/a e di buon umore",
+             "I have felt cheerful and in good spirits",
+             "Je me suis senti(e) bien et de bonne humeur"),
+            ("Mi sono sentito/a calmo/a e rilassato/a",
+             "I have felt calm and relaxed",
+             "Je me suis senti(e) calme et tranquille"),
+            ("Mi sono sentito/a attivo/a ed energico/a",
+             "I have felt active and vigorous",
+             "Je me suis senti(e) plein(e) d'énergie et vigoureux(se)"),
+            ("Mi sono svegliato/a sentendomi fresco/a e riposato/a",
+             "I woke up feeling fresh and rested",
+             "Je me suis réveillé(e) en me sentant frais (fraîche) et dispos(e)"),
+            ("La mia vita quotidiana è stata piena di cose che mi interessano",
+             "My daily life has been filled with things that interest me",
+             "Ma vie quotidienne a été remplie de choses intéressantes"),
         ],
         "scale": (0, 5),
         "bands": [
-            (
-                "",
-                0,
-                28,
-                "Probabile depressione: si raccomanda una valutazione",
-                "Likely depression: assessment recommended",
-                "Dépression probable : une évaluation est recommandée",
-                True,
-            ),
+            ("", 0, 28, "Probabile depressione: si raccomanda una valutazione",
+             "Likely depression: assessment recommended",
+             "Dépression probable : une évaluation est recommandée", True),
             ("", 29, 50, "Benessere scarso", "Poor well-being", "Bien-être faible", True),
-            (
-                "",
-                51,
-                100,
-                "Benessere adeguato",
-                "Adequate well-being",
-                "Bien-être satisfaisant",
-                False,
-            ),
+            ("", 51, 100, "Benessere adeguato", "Adequate well-being", "Bien-être satisfaisant",
+             False),
         ],
     },
     {
@@ -136,34 +89,24 @@ INSTRUMENTS = [
         "items": [
             # Answers 0 "not at all" ... 10 "completely". Italian and French wording are our
             # working translations, not an official version.
-            (
-                "Nel complesso, quanto è soddisfatto/a della sua vita in questo periodo?",
-                "Overall, how satisfied are you with your life nowadays?",
-                "Dans l'ensemble, dans quelle mesure êtes-vous satisfait(e) de votre vie "
-                "actuellement ?",
-                "life_satisfaction",
-            ),
-            (
-                "Nel complesso, in che misura sente che le cose che fa nella sua vita valgono "
-                "la pena?",
-                "Overall, to what extent do you feel that the things you do in your life are "
-                "worthwhile?",
-                "Dans l'ensemble, dans quelle mesure avez-vous le sentiment que ce que vous faites "
-                "dans votre vie en vaut la peine ?",
-                "worthwhile",
-            ),
-            (
-                "Nel complesso, quanto si è sentito/a felice ieri?",
-                "Overall, how happy did you feel yesterday?",
-                "Dans l'ensemble, à quel point vous êtes-vous senti(e) heureux(se) hier ?",
-                "happiness",
-            ),
-            (
-                "Nel complesso, quanto si è sentito/a ansioso/a ieri?",
-                "Overall, how anxious did you feel yesterday?",
-                "Dans l'ensemble, à quel point vous êtes-vous senti(e) anxieux(se) hier ?",
-                "anxiety",
-            ),
+            ("Nel complesso, quanto è soddisfatto/a della sua vita in questo periodo?",
+             "Overall, how satisfied are you with your life nowadays?",
+             "Dans l'ensemble, dans quelle mesure êtes-vous satisfait(e) de votre vie "
+             "actuellement ?", "life_satisfaction"),
+            ("Nel complesso, in che misura sente che le cose che fa nella sua vita valgono "
+             "la pena?",
+             "Overall, to what extent do you feel that the things you do in your life are "
+             "worthwhile?",
+             "Dans l'ensemble, dans quelle mesure avez-vous le sentiment que ce que vous faites "
+             "dans votre vie en vaut la peine ?", "worthwhile"),
+            ("Nel complesso, quanto si è sentito/a felice ieri?",
+             "Overall, how happy did you feel yesterday?",
+             "Dans l'ensemble, à quel point vous êtes-vous senti(e) heureux(se) hier ?",
+             "happiness"),
+            ("Nel complesso, quanto si è sentito/a ansioso/a ieri?",
+             "Overall, how anxious did you feel yesterday?",
+             "Dans l'ensemble, à quel point vous êtes-vous senti(e) anxieux(se) hier ?",
+             "anxiety"),
         ],
         "scale": (0, 10),
         # ONS thresholds: for the first three 0-4 low, 5-6 medium, 7-8 high, 9-10 very high;
@@ -202,21 +145,15 @@ INSTRUMENTS = [
         "items": [
             # Answers 1 "hardly ever", 2 "some of the time", 3 "often". Italian and French are
             # our working translations.
-            (
-                "Quanto spesso sente di non avere compagnia?",
-                "How often do you feel that you lack companionship?",
-                "À quelle fréquence avez-vous le sentiment de manquer de compagnie ?",
-            ),
-            (
-                "Quanto spesso si sente escluso/a?",
-                "How often do you feel left out?",
-                "À quelle fréquence vous sentez-vous tenu(e) à l'écart ?",
-            ),
-            (
-                "Quanto spesso si sente isolato/a dagli altri?",
-                "How often do you feel isolated from others?",
-                "À quelle fréquence vous sentez-vous isolé(e) des autres ?",
-            ),
+            ("Quanto spesso sente di non avere compagnia?",
+             "How often do you feel that you lack companionship?",
+             "À quelle fréquence avez-vous le sentiment de manquer de compagnie ?"),
+            ("Quanto spesso si sente escluso/a?",
+             "How often do you feel left out?",
+             "À quelle fréquence vous sentez-vous tenu(e) à l'écart ?"),
+            ("Quanto spesso si sente isolato/a dagli altri?",
+             "How often do you feel isolated from others?",
+             "À quelle fréquence vous sentez-vous isolé(e) des autres ?"),
         ],
         "scale": (1, 3),
         "bands": [
@@ -237,7 +174,8 @@ INSTRUMENTS = [
         "Survey. Health Qual Life Outcomes 2009;7:15. https://warwick.ac.uk/fac/sci/med/"
         "research/platform/wemwbs/",
         "item_text_licensed": True,
-        "scoring": {"method": "sum_then_table", "missing": "none_allowed", "table": SWEMWBS_TABLE},
+        "scoring": {"method": "sum_then_table", "missing": "none_allowed",
+                    "table": SWEMWBS_TABLE},
         "min_score": 7,
         "max_score": 35,
         "minimal_important_change": 3,
@@ -246,33 +184,12 @@ INSTRUMENTS = [
         "items": [("", "", "")] * 7,
         "scale": (1, 5),
         "bands": [
-            (
-                "",
-                7,
-                "17.99",
-                "Probabile depressione",
-                "Probable depression",
-                "Dépression probable",
-                True,
-            ),
-            (
-                "",
-                18,
-                "20.99",
-                "Possibile depressione",
-                "Possible depression",
-                "Dépression possible",
-                True,
-            ),
-            (
-                "",
-                21,
-                "27.99",
-                "Benessere nella media",
-                "Average well-being",
-                "Bien-être moyen",
-                False,
-            ),
+            ("", 7, "17.99", "Probabile depressione", "Probable depression",
+             "Dépression probable", True),
+            ("", 18, "20.99", "Possibile depressione", "Possible depression",
+             "Dépression possible", True),
+            ("", 21, "27.99", "Benessere nella media", "Average well-being",
+             "Bien-être moyen", False),
             ("", 28, 35, "Benessere elevato", "High well-being", "Bien-être élevé", False),
         ],
     },
@@ -285,10 +202,8 @@ def load(apps, schema_editor):
     InterpretationBand = apps.get_model("outcomes", "InterpretationBand")
     for data in INSTRUMENTS:
         data = dict(data)
-        items, (scale_min, scale_max), bands = (
-            data.pop("items"),
-            data.pop("scale"),
-            data.pop("bands"),
+        items, (scale_min, scale_max), bands = data.pop("items"), data.pop("scale"), data.pop(
+            "bands"
         )
         instrument, _ = Instrument.objects.update_or_create(code=data.pop("code"), defaults=data)
         for number, texts in enumerate(items, start=1):

@@ -6,169 +6,83 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("directory", "0005_sqlite_stems_fts"),
-        ("outcomes", "0002_instrument_library"),
-        ("referrals", "0003_beneficiary_gender"),
+        ('directory', '0005_sqlite_stems_fts'),
+        ('outcomes', '0002_instrument_library'),
+        ('referrals', '0003_beneficiary_gender'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="SelfCompletionLink",
+            name='SelfCompletionLink',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("token_hash", models.CharField(editable=False, max_length=64, unique=True)),
-                (
-                    "timepoint",
-                    models.CharField(
-                        choices=[
-                            ("baseline", "baseline"),
-                            ("follow_up_3m", "follow-up at 3 months"),
-                            ("follow_up_6m", "follow-up at 6 months"),
-                            ("other", "other"),
-                        ],
-                        max_length=16,
-                        verbose_name="timepoint",
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("expires_at", models.DateTimeField(verbose_name="expires at")),
-                (
-                    "draft",
-                    models.JSONField(blank=True, default=dict, verbose_name="answers saved so far"),
-                ),
-                ("used_at", models.DateTimeField(blank=True, null=True, verbose_name="used at")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('token_hash', models.CharField(editable=False, max_length=64, unique=True)),
+                ('timepoint', models.CharField(choices=[('baseline', 'baseline'), ('follow_up_3m', 'follow-up at 3 months'), ('follow_up_6m', 'follow-up at 6 months'), ('other', 'other')], max_length=16, verbose_name='timepoint')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('expires_at', models.DateTimeField(verbose_name='expires at')),
+                ('draft', models.JSONField(blank=True, default=dict, verbose_name='answers saved so far')),
+                ('used_at', models.DateTimeField(blank=True, null=True, verbose_name='used at')),
             ],
             options={
-                "verbose_name": "self-completion link",
-                "verbose_name_plural": "self-completion links",
-                "ordering": ["-created_at"],
+                'verbose_name': 'self-completion link',
+                'verbose_name_plural': 'self-completion links',
+                'ordering': ['-created_at'],
             },
         ),
         migrations.AddField(
-            model_name="response",
-            name="activity",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="+",
-                to="directory.activity",
-                verbose_name="activity",
-            ),
+            model_name='response',
+            name='activity',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='directory.activity', verbose_name='activity'),
         ),
         migrations.AddField(
-            model_name="response",
-            name="baseline",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="follow_ups",
-                to="outcomes.response",
-                verbose_name="paired baseline",
-            ),
+            model_name='response',
+            name='baseline',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='follow_ups', to='outcomes.response', verbose_name='paired baseline'),
         ),
         migrations.AddField(
-            model_name="response",
-            name="change",
-            field=models.DecimalField(
-                blank=True,
-                decimal_places=2,
-                max_digits=6,
-                null=True,
-                verbose_name="change from baseline",
-            ),
+            model_name='response',
+            name='change',
+            field=models.DecimalField(blank=True, decimal_places=2, max_digits=6, null=True, verbose_name='change from baseline'),
         ),
         migrations.AddField(
-            model_name="response",
-            name="domain",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="+",
-                to="directory.taxonomyterm",
-                verbose_name="activity domain",
-            ),
+            model_name='response',
+            name='domain',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='directory.taxonomyterm', verbose_name='activity domain'),
         ),
         migrations.AddIndex(
-            model_name="response",
-            index=models.Index(
-                condition=models.Q(("change__isnull", False)),
-                fields=["instrument", "timepoint", "administered_on"],
-                name="response_instrument_time",
-            ),
+            model_name='response',
+            index=models.Index(condition=models.Q(('change__isnull', False)), fields=['instrument', 'timepoint', 'administered_on'], name='response_instrument_time'),
         ),
         migrations.AddField(
-            model_name="selfcompletionlink",
-            name="beneficiary",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="outcome_links",
-                to="referrals.beneficiary",
-                verbose_name="person",
-            ),
+            model_name='selfcompletionlink',
+            name='beneficiary',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='outcome_links', to='referrals.beneficiary', verbose_name='person'),
         ),
         migrations.AddField(
-            model_name="selfcompletionlink",
-            name="created_by",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="created by",
-            ),
+            model_name='selfcompletionlink',
+            name='created_by',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by'),
         ),
         migrations.AddField(
-            model_name="selfcompletionlink",
-            name="instrument",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to="outcomes.instrument",
-                verbose_name="instrument",
-            ),
+            model_name='selfcompletionlink',
+            name='instrument',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='outcomes.instrument', verbose_name='instrument'),
         ),
         migrations.AddField(
-            model_name="selfcompletionlink",
-            name="referral",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="+",
-                to="referrals.referral",
-                verbose_name="referral",
-            ),
+            model_name='selfcompletionlink',
+            name='referral',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='referrals.referral', verbose_name='referral'),
         ),
         migrations.AddField(
-            model_name="selfcompletionlink",
-            name="response",
-            field=models.OneToOneField(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="self_completion_link",
-                to="outcomes.response",
-                verbose_name="response",
-            ),
+            model_name='selfcompletionlink',
+            name='response',
+            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='self_completion_link', to='outcomes.response', verbose_name='response'),
         ),
         migrations.AddConstraint(
-            model_name="selfcompletionlink",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("timepoint__in", ["baseline", "follow_up_3m", "follow_up_6m", "other"])
-                ),
-                name="link_timepoint_valid",
-            ),
+            model_name='selfcompletionlink',
+            constraint=models.CheckConstraint(condition=models.Q(('timepoint__in', ['baseline', 'follow_up_3m', 'follow_up_6m', 'other'])), name='link_timepoint_valid'),
         ),
     ]

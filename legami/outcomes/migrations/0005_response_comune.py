@@ -16,23 +16,17 @@ def copy_comune(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("outcomes", "0004_answer_labels"),
-        ("territory", "0001_initial"),
+        ('outcomes', '0004_answer_labels'),
+        ('territory', '0001_initial'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="response",
-            name="comune",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to="territory.comune",
-                verbose_name="comune of residence",
-            ),
+            model_name='response',
+            name='comune',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='territory.comune', verbose_name='comune of residence'),
         ),
         migrations.RunPython(copy_comune, migrations.RunPython.noop),
     ]

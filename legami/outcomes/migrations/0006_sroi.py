@@ -7,215 +7,62 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("network", "0002_organisation_hsds"),
-        ("outcomes", "0005_response_comune"),
+        ('network', '0002_organisation_hsds'),
+        ('outcomes', '0005_response_comune'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="SroiAnalysis",
+            name='SroiAnalysis',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("title", models.CharField(max_length=200, verbose_name="title")),
-                (
-                    "investment",
-                    models.DecimalField(
-                        decimal_places=2,
-                        help_text="What the programme cost: funding and the value of time and goods given.",
-                        max_digits=12,
-                        validators=[django.core.validators.MinValueValidator(0)],
-                        verbose_name="investment (EUR)",
-                    ),
-                ),
-                (
-                    "investment_note",
-                    models.CharField(max_length=300, verbose_name="what the investment includes"),
-                ),
-                (
-                    "discount_rate",
-                    models.DecimalField(
-                        decimal_places=2,
-                        default=3,
-                        max_digits=5,
-                        validators=[
-                            django.core.validators.MinValueValidator(0),
-                            django.core.validators.MaxValueValidator(100),
-                        ],
-                        verbose_name="discount rate (%)",
-                    ),
-                ),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "programme",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to="network.programme",
-                        verbose_name="programme",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('title', models.CharField(max_length=200, verbose_name='title')),
+                ('investment', models.DecimalField(decimal_places=2, help_text='What the programme cost: funding and the value of time and goods given.', max_digits=12, validators=[django.core.validators.MinValueValidator(0)], verbose_name='investment (EUR)')),
+                ('investment_note', models.CharField(max_length=300, verbose_name='what the investment includes')),
+                ('discount_rate', models.DecimalField(decimal_places=2, default=3, max_digits=5, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='discount rate (%)')),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='network.programme', verbose_name='programme')),
             ],
             options={
-                "verbose_name": "SROI analysis",
-                "verbose_name_plural": "SROI analyses",
-                "ordering": ["programme__name", "title"],
+                'verbose_name': 'SROI analysis',
+                'verbose_name_plural': 'SROI analyses',
+                'ordering': ['programme__name', 'title'],
             },
         ),
         migrations.CreateModel(
-            name="SroiOutcome",
+            name='SroiOutcome',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("stakeholder", models.CharField(max_length=120, verbose_name="stakeholder")),
-                ("outcome", models.CharField(max_length=300, verbose_name="outcome")),
-                ("indicator", models.CharField(max_length=300, verbose_name="indicator")),
-                (
-                    "quantity_source",
-                    models.CharField(
-                        choices=[
-                            ("manual", "typed in"),
-                            ("who5_improved", "people whose WHO-5 improved by a meaningful amount"),
-                            ("ucla3_improved", "people less lonely (UCLA-3 down at least 1 point)"),
-                            ("people_engaged", "people who took part in an activity"),
-                        ],
-                        default="manual",
-                        max_length=20,
-                        verbose_name="quantity from",
-                    ),
-                ),
-                (
-                    "quantity",
-                    models.DecimalField(
-                        blank=True,
-                        decimal_places=2,
-                        max_digits=12,
-                        null=True,
-                        validators=[django.core.validators.MinValueValidator(0)],
-                        verbose_name="quantity (typed in)",
-                    ),
-                ),
-                (
-                    "proxy",
-                    models.DecimalField(
-                        decimal_places=2,
-                        max_digits=12,
-                        validators=[django.core.validators.MinValueValidator(0)],
-                        verbose_name="financial proxy (EUR per unit per year)",
-                    ),
-                ),
-                (
-                    "proxy_source",
-                    models.CharField(max_length=300, verbose_name="source of the proxy"),
-                ),
-                (
-                    "duration",
-                    models.PositiveSmallIntegerField(
-                        default=1,
-                        validators=[
-                            django.core.validators.MinValueValidator(1),
-                            django.core.validators.MaxValueValidator(50),
-                        ],
-                        verbose_name="duration (years)",
-                    ),
-                ),
-                (
-                    "deadweight",
-                    models.DecimalField(
-                        decimal_places=2,
-                        default=0,
-                        max_digits=5,
-                        validators=[
-                            django.core.validators.MinValueValidator(0),
-                            django.core.validators.MaxValueValidator(100),
-                        ],
-                        verbose_name="deadweight (%)",
-                    ),
-                ),
-                (
-                    "attribution",
-                    models.DecimalField(
-                        decimal_places=2,
-                        default=0,
-                        max_digits=5,
-                        validators=[
-                            django.core.validators.MinValueValidator(0),
-                            django.core.validators.MaxValueValidator(100),
-                        ],
-                        verbose_name="attribution to others (%)",
-                    ),
-                ),
-                (
-                    "displacement",
-                    models.DecimalField(
-                        decimal_places=2,
-                        default=0,
-                        max_digits=5,
-                        validators=[
-                            django.core.validators.MinValueValidator(0),
-                            django.core.validators.MaxValueValidator(100),
-                        ],
-                        verbose_name="displacement (%)",
-                    ),
-                ),
-                (
-                    "drop_off",
-                    models.DecimalField(
-                        decimal_places=2,
-                        default=0,
-                        max_digits=5,
-                        validators=[
-                            django.core.validators.MinValueValidator(0),
-                            django.core.validators.MaxValueValidator(100),
-                        ],
-                        verbose_name="drop-off per year (%)",
-                    ),
-                ),
-                (
-                    "analysis",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="outcomes",
-                        to="outcomes.sroianalysis",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('stakeholder', models.CharField(max_length=120, verbose_name='stakeholder')),
+                ('outcome', models.CharField(max_length=300, verbose_name='outcome')),
+                ('indicator', models.CharField(max_length=300, verbose_name='indicator')),
+                ('quantity_source', models.CharField(choices=[('manual', 'typed in'), ('who5_improved', 'people whose WHO-5 improved by a meaningful amount'), ('ucla3_improved', 'people less lonely (UCLA-3 down at least 1 point)'), ('people_engaged', 'people who took part in an activity')], default='manual', max_length=20, verbose_name='quantity from')),
+                ('quantity', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='quantity (typed in)')),
+                ('proxy', models.DecimalField(decimal_places=2, max_digits=12, validators=[django.core.validators.MinValueValidator(0)], verbose_name='financial proxy (EUR per unit per year)')),
+                ('proxy_source', models.CharField(max_length=300, verbose_name='source of the proxy')),
+                ('duration', models.PositiveSmallIntegerField(default=1, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(50)], verbose_name='duration (years)')),
+                ('deadweight', models.DecimalField(decimal_places=2, default=0, max_digits=5, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='deadweight (%)')),
+                ('attribution', models.DecimalField(decimal_places=2, default=0, max_digits=5, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='attribution to others (%)')),
+                ('displacement', models.DecimalField(decimal_places=2, default=0, max_digits=5, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='displacement (%)')),
+                ('drop_off', models.DecimalField(decimal_places=2, default=0, max_digits=5, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='drop-off per year (%)')),
+                ('analysis', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='outcomes', to='outcomes.sroianalysis')),
             ],
             options={
-                "verbose_name": "SROI outcome",
-                "verbose_name_plural": "SROI outcomes",
-                "ordering": ["analysis", "pk"],
+                'verbose_name': 'SROI outcome',
+                'verbose_name_plural': 'SROI outcomes',
+                'ordering': ['analysis', 'pk'],
             },
         ),
         migrations.AddConstraint(
-            model_name="sroianalysis",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("investment__gte", 0)), name="sroi_investment"
-            ),
+            model_name='sroianalysis',
+            constraint=models.CheckConstraint(condition=models.Q(('investment__gte', 0)), name='sroi_investment'),
         ),
         migrations.AddConstraint(
-            model_name="sroianalysis",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("discount_rate__gte", 0), ("discount_rate__lte", 100)),
-                name="sroi_rate",
-            ),
+            model_name='sroianalysis',
+            constraint=models.CheckConstraint(condition=models.Q(('discount_rate__gte', 0), ('discount_rate__lte', 100)), name='sroi_rate'),
         ),
     ]

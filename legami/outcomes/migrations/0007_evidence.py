@@ -7,113 +7,46 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("network", "0002_organisation_hsds"),
-        ("outcomes", "0006_sroi"),
+        ('network', '0002_organisation_hsds'),
+        ('outcomes', '0006_sroi'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="Code",
+            name='Code',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("name", models.CharField(max_length=120, unique=True, verbose_name="name")),
-                ("description", models.TextField(blank=True, verbose_name="what it means")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=120, unique=True, verbose_name='name')),
+                ('description', models.TextField(blank=True, verbose_name='what it means')),
             ],
             options={
-                "verbose_name": "code",
-                "verbose_name_plural": "codebook",
-                "ordering": ["name"],
+                'verbose_name': 'code',
+                'verbose_name_plural': 'codebook',
+                'ordering': ['name'],
             },
         ),
         migrations.CreateModel(
-            name="Evidence",
+            name='Evidence',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("interview", "interview"),
-                            ("focus_group", "focus group"),
-                            ("observation", "field observation"),
-                        ],
-                        max_length=16,
-                        verbose_name="kind",
-                    ),
-                ),
-                ("collected_on", models.DateField(verbose_name="date")),
-                (
-                    "setting",
-                    models.CharField(
-                        help_text="Where and in which activity.",
-                        max_length=200,
-                        verbose_name="setting",
-                    ),
-                ),
-                (
-                    "participants",
-                    models.CharField(
-                        help_text="Labels such as P1, P2, volunteer A: never names.",
-                        max_length=200,
-                        verbose_name="participants (pseudonyms)",
-                    ),
-                ),
-                (
-                    "text",
-                    legami.core.crypto.EncryptedTextField(
-                        help_text="Transcript or notes, without names.", verbose_name="text"
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "codes",
-                    models.ManyToManyField(
-                        related_name="evidence", to="outcomes.code", verbose_name="codes"
-                    ),
-                ),
-                (
-                    "programme",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to="network.programme",
-                        verbose_name="programme",
-                    ),
-                ),
-                (
-                    "recorded_by",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(choices=[('interview', 'interview'), ('focus_group', 'focus group'), ('observation', 'field observation')], max_length=16, verbose_name='kind')),
+                ('collected_on', models.DateField(verbose_name='date')),
+                ('setting', models.CharField(help_text='Where and in which activity.', max_length=200, verbose_name='setting')),
+                ('participants', models.CharField(help_text='Labels such as P1, P2, volunteer A: never names.', max_length=200, verbose_name='participants (pseudonyms)')),
+                ('text', legami.core.crypto.EncryptedTextField(help_text='Transcript or notes, without names.', verbose_name='text')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('codes', models.ManyToManyField(related_name='evidence', to='outcomes.code', verbose_name='codes')),
+                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='network.programme', verbose_name='programme')),
+                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "qualitative evidence",
-                "verbose_name_plural": "qualitative evidence",
-                "ordering": ["-collected_on", "-pk"],
-                "constraints": [
-                    models.CheckConstraint(
-                        condition=models.Q(
-                            ("kind__in", ["interview", "focus_group", "observation"])
-                        ),
-                        name="evidence_kind_valid",
-                    )
-                ],
+                'verbose_name': 'qualitative evidence',
+                'verbose_name_plural': 'qualitative evidence',
+                'ordering': ['-collected_on', '-pk'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('kind__in', ['interview', 'focus_group', 'observation'])), name='evidence_kind_valid')],
             },
         ),
     ]
