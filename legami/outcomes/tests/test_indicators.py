@@ -174,3 +174,17 @@ def test_api_lists_a_programmes_indicators_with_progress(client, care):
     assert rows[0]["id"] == indicator.pk and rows[0]["current"] == "1.00"
     assert rows[0]["progress"] == pytest.approx(0.1)
     assert client.get(url, {"programme": "x"}).status_code == 400
+
+
+def test_organisations_page_queries_are_bounded(client, care, django_assert_max_num_queries):
+    for n, metric in enumerate(["manual", "new_ties", "first_time", "partners", "survey_orgs"]):
+        indicator = _indicator(care, name=f"Indicatore {n}", metric=metric)
+        if metric == "manual":
+            services_indicators.reading_add(
+                by=None, indicator=indicator, measured_on=timezone.localdate(), value=n
+            )
+    client.force_login(care["territory_admin"])
+    # 12 today: one query per live indicator (each counts its own source), the rest fixed
+    with django_assert_max_num_queries(14):
+        page = client.get(reverse("outcomes:organisations"), {"programme": care["programme"].pk})
+    assert page.status_code == 200 and "Indicatore 4" in page.content.decode()

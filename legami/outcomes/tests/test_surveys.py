@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -184,3 +185,24 @@ def test_api_answers_for_an_organisation_and_reads_results(client, care):
     results = client.get(reverse("api:outcomes-survey-results", args=[survey.pk])).json()
     assert results["responses"] == 1 and results["organisations"] == [care["association"].name]
     assert results["rows"][0]["mean"] == 5.0 and results["rows"][1]["choices"][1]["count"] == 1
+
+
+def test_results_page_queries_do_not_grow_with_answers(client, care, django_assert_num_queries):
+    """The results are counted by the database: 3 or 30 answers, the same queries."""
+    survey = _survey("event")
+    client.force_login(care["territory_admin"])
+    url = reverse("outcomes:survey", args=[survey.pk])
+
+    def answer(times):
+        for n in range(times):
+            services_surveys.feedback_submit(
+                survey=survey, answers={1: 1 + n % 5, 2: [1 + n % 3], 3: n, 4: f"Nota {n}"}
+            )
+
+    answer(3)
+    client.get(url)  # warm the session and the caches a first page fills
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    answer(27)
+    with django_assert_num_queries(len(few.captured_queries)):
+        assert client.get(url).status_code == 200
