@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "legami.directory",
     "legami.referrals",
     "legami.outcomes",
+    "legami.learning",
     "legami.demo",
     # Django and the ecosystem.
     "django.contrib.admin",

@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from legami.core import views as core_views
 from legami.directory.urls import api_urlpatterns as directory_api
+from legami.learning.urls import api_urlpatterns as learning_api
 from legami.network.urls import api_urlpatterns as network_api
 from legami.outcomes.urls import api_urlpatterns as outcomes_api
 from legami.outcomes.urls import public_urlpatterns as outcomes_public
@@ -19,6 +20,7 @@ api_v1 = [
     path("directory/", include(directory_api)),
     path("referrals/", include(referrals_api)),
     path("outcomes/", include(outcomes_api)),
+    path("learning/", include(learning_api)),
 ]
 
 urlpatterns = [
@@ -28,6 +30,7 @@ urlpatterns = [
     path("attivita/", include("legami.directory.urls")),
     path("invii/", include("legami.referrals.urls")),
     path("impatto/", include("legami.outcomes.urls")),
+    path("formazione/", include("legami.learning.urls")),
     path("q/", include((outcomes_public, "outcomes"), namespace="outcomes_public")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,0 +1,75 @@
+"""REST API of training (/api/v1/learning/): the coming sessions with the places left, and
+registration through the same service as the page."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response as ApiResponse
+from rest_framework.routers import SimpleRouter
+
+from legami.core.api import run_service
+from legami.core.permissions import PolicyPermission
+
+from . import queries, services
+from .models import Registration, TrainingSession
+from .permissions import policy
+
+
+class SessionSerializer(serializers.ModelSerializer):
+    course = serializers.CharField(source="course.localised_title")
+    comune = serializers.CharField(source="comune.name", default="")
+    places_left = serializers.SerializerMethodField()
+
+    class Meta:
+        model = TrainingSession
+        fields = [
+            "id",
+            "course",
+            "title",
+            "starts_at",
+            "ends_at",
+            "comune",
+            "address",
+            "online_url",
+            "capacity",
+            "places_left",
+        ]
+
+    def get_places_left(self, session) -> int:
+        return max(0, session.left)
+
+
+class RegistrationInputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Registration
+        fields = list(services.REGISTRATION_FIELDS)
+
+
+class SessionViewSet(viewsets.ReadOnlyModelViewSet):
+    """Training sessions still to come, with the places left; anyone may register."""
+
+    serializer_class = SessionSerializer
+    permission_classes = [PolicyPermission]
+    policy = policy
+    policy_actions = {"list": "browse", "retrieve": "browse", "register": "register"}
+
+    def get_queryset(self):
+        return queries.coming_sessions().order_by("starts_at", "pk")
+
+    @extend_schema(request=RegistrationInputSerializer, responses={201: None})
+    @action(detail=True, methods=["post"])
+    def register(self, request, pk=None):
+        session = self.get_object()
+        data = RegistrationInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        run_service(
+            services.registration_create,
+            by=request.user,
+            session=session,
+            data=data.validated_data,
+        )
+        return ApiResponse(status=status.HTTP_201_CREATED)
+
+
+router = SimpleRouter()
+router.register("sessions", SessionViewSet, basename="learning-session")

@@ -1,0 +1,124 @@
+"""Every write of the training module: courses and sessions by the territory, registrations by
+anyone (the last places taken once, under a lock), attendance. Checked, atomic, audited."""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from legami.core.audit import audit
+from legami.core.emails import send_templated_email
+
+from .models import Course, Registration, RegistrationStatus, TrainingSession
+
+COURSE_FIELDS = (
+    "title",
+    "title_en",
+    "title_fr",
+    "description",
+    "audience",
+    "programme",
+    "organiser",
+    "is_free",
+)
+SESSION_FIELDS = ("title", "starts_at", "ends_at", "comune", "address", "online_url", "capacity")
+REGISTRATION_FIELDS = ("first_name", "last_name", "email", "organisation_name", "role")
+
+
+@transaction.atomic
+def course_create(*, by, data: dict) -> Course:
+    course = Course(created_by=by, **{k: data[k] for k in COURSE_FIELDS if k in data})
+    course.full_clean()
+    course.save()
+    audit(by=by, action="create", obj=course, purpose="training")
+    return course
+
+
+@transaction.atomic
+def session_create(*, by, course: Course, data: dict) -> TrainingSession:
+    session = TrainingSession(course=course, **{k: data.get(k) for k in SESSION_FIELDS})
+    session.address = session.address or ""
+    session.online_url = session.online_url or ""
+    errors = {}
+    if session.starts_at and session.ends_at and session.ends_at <= session.starts_at:
+        errors["ends_at"] = _("The session must end after it starts.")
+    if session.capacity is not None and session.capacity < 1:
+        errors["capacity"] = _("A session has at least one place.")
+    if not session.comune_id and not session.online_url:
+        errors["comune"] = _("Give the comune where it takes place, or an online address.")
+    if errors:
+        raise ValidationError(errors)
+    session.full_clean()
+    session.save()
+    audit(by=by, action="create", obj=session, purpose="training")
+    return session
+
+
+def places_left(session: TrainingSession) -> int:
+    taken = session.registrations.filter(status=RegistrationStatus.CONFIRMED).count()
+    return max(0, session.capacity - taken)
+
+
+@transaction.atomic
+def registration_create(*, by, session: TrainingSession, data: dict) -> Registration:
+    """Register someone for a session. The session's row is locked while the places are
+    counted, so two people asking for the last place get it once between them."""
+    session = TrainingSession.objects.select_for_update().get(pk=session.pk)
+    if session.starts_at <= timezone.now():
+        raise ValidationError(_("Registrations are closed: the session has already started."))
+    email = (data.get("email") or "").strip().lower()
+    if session.registrations.filter(status=RegistrationStatus.CONFIRMED, email=email).exists():
+        raise ValidationError(
+            {"email": _("This e-mail address is already registered for this session.")}
+        )
+    if places_left(session) < 1:
+        raise ValidationError(_("The session is full: no places are left."))
+    registration = Registration(
+        session=session,
+        user=by if by is not None and by.is_authenticated else None,
+        **{k: (data.get(k) or "").strip() for k in REGISTRATION_FIELDS},
+    )
+    registration.email = email
+    registration.full_clean()
+    try:
+        with transaction.atomic():
+            registration.save()
+    except IntegrityError:  # the same address sent twice at the same moment
+        raise ValidationError(
+            {"email": _("This e-mail address is already registered for this session.")}
+        ) from None
+    audit(by=by, action="create", obj=registration, purpose="training registration")
+    language = translation.get_language() or ""
+    transaction.on_commit(
+        lambda: send_templated_email(
+            "learning/emails/registered",
+            [registration.email],
+            {"registration": registration, "session": session},
+            language=language,
+        )
+    )
+    return registration
+
+
+@transaction.atomic
+def registration_cancel(*, by, registration: Registration) -> Registration:
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    registration.status = RegistrationStatus.CANCELLED
+    registration.save(update_fields=["status"])
+    audit(by=by, action="update", obj=registration, purpose="training registration cancelled")
+    return registration
+
+
+@transaction.atomic
+def attendance_record(*, by, session: TrainingSession, present_ids: set[int]) -> int:
+    """Mark who attended among the confirmed registrations; the others as absent."""
+    if session.starts_at > timezone.now():
+        raise ValidationError(_("Attendance is recorded once the session has started."))
+    confirmed = session.registrations.filter(status=RegistrationStatus.CONFIRMED)
+    unknown = set(present_ids) - set(confirmed.values_list("pk", flat=True))
+    if unknown:
+        raise ValidationError(_("Some people ticked are not registered for this session."))
+    confirmed.filter(pk__in=present_ids).update(attended=True)
+    confirmed.exclude(pk__in=present_ids).update(attended=False)
+    audit(by=by, action="update", obj=session, purpose="training attendance")
+    return len(present_ids)

@@ -1,0 +1,198 @@
+"""Training: a person registers for a session from the public page (places counted, one
+registration per e-mail, closed when full or started, nothing saved on bad input, a
+confirmation sent), the territory runs its sessions and records attendance, the API agrees."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.db import connections
+from django.urls import reverse
+from django.utils import timezone
+
+from legami.learning import services
+from legami.learning.models import Registration
+
+pytestmark = pytest.mark.django_db
+
+PERSON = {
+    "first_name": "Giulia",
+    "last_name": "Rossi",
+    "email": "giulia.rossi@example.org",
+    "organisation_name": "Comune di Arcidosso",
+    "role": "Assistente sociale",
+}
+
+
+@pytest.fixture
+def course(world, personas):
+    return services.course_create(
+        by=None,
+        data={
+            "title": "Welfare culturale e prescrizione sociale nelle aree interne",
+            "programme": world["programme"],
+            "audience": "Comuni, associazioni, operatori sociali e sanitari",
+        },
+    )
+
+
+def _session(course, geography, *, capacity=2, days=10, **changes):
+    starts = timezone.now() + timedelta(days=days)
+    data = {
+        "title": "Welfare culturale: strumenti, processi e metodi",
+        "starts_at": starts,
+        "ends_at": starts + timedelta(hours=2, minutes=30),
+        "comune": geography["arcidosso"],
+        "address": "Castello Aldobrandesco",
+        "capacity": capacity,
+        **changes,
+    }
+    return services.session_create(by=None, course=course, data=data)
+
+
+def test_a_person_registers_from_the_public_page(
+    client, course, geography, django_capture_on_commit_callbacks
+):
+    session = _session(course, geography)
+    listing = client.get(reverse("learning:index")).content.decode()
+    assert course.title in listing and "2 places left" in listing
+    url = reverse("learning:session", args=[session.pk])
+    with django_capture_on_commit_callbacks(execute=True):  # the e-mail leaves on commit
+        response = client.post(url, {**PERSON, "privacy": "on"})
+    assert response.status_code == 200 and "You are registered" in response.content.decode()
+    registration = Registration.objects.get()
+    assert registration.email == PERSON["email"] and registration.user is None
+    assert len(mail.outbox) == 1 and course.title in mail.outbox[0].subject
+    assert "1 place left" in client.get(reverse("learning:index")).content.decode()
+
+    again = client.post(url, {**PERSON, "email": "GIULIA.ROSSI@example.org", "privacy": "on"})
+    assert again.status_code == 400 and "already registered" in again.content.decode()
+    no_privacy = client.post(url, {**PERSON, "email": "altro@example.org"})
+    assert no_privacy.status_code == 400 and "Tick the box" in no_privacy.content.decode()
+    bad_email = client.post(url, {**PERSON, "email": "non-una-mail", "privacy": "on"})
+    assert bad_email.status_code == 400
+    assert Registration.objects.count() == 1
+
+
+def test_full_or_started_sessions_refuse_and_cancelling_frees_a_place(client, course, geography):
+    session = _session(course, geography, capacity=1)
+    first = services.registration_create(by=None, session=session, data=PERSON)
+    with pytest.raises(ValidationError, match="full"):
+        services.registration_create(by=None, session=session, data={**PERSON, "email": "b@x.it"})
+    page = client.get(reverse("learning:session", args=[session.pk])).content.decode()
+    assert "The session is full" in page and "Register for this session" not in page
+    services.registration_cancel(by=None, registration=first)
+    services.registration_create(by=None, session=session, data={**PERSON, "email": "b@x.it"})
+    past = _session(course, geography, days=-1)
+    with pytest.raises(ValidationError, match="already started"):
+        services.registration_create(by=None, session=past, data=PERSON)
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "words"),
+    [
+        ({"capacity": 0}, "capacity", "at least one place"),
+        ({"comune": None}, "comune", "online address"),
+    ],
+)
+def test_bad_sessions_are_named_and_not_saved(course, geography, changes, field, words):
+    with pytest.raises(ValidationError) as raised:
+        _session(course, geography, **changes)
+    assert any(words in m for m in raised.value.message_dict[field])
+    starts = timezone.now() + timedelta(days=3)
+    with pytest.raises(ValidationError, match="end after it starts"):
+        _session(course, geography, starts_at=starts, ends_at=starts - timedelta(hours=1))
+    assert not course.sessions.exists()
+
+
+def test_territory_admin_runs_sessions_and_records_attendance(client, course, geography, personas):
+    admin = personas["territory_admin"]
+    client.force_login(admin)
+    starts = timezone.localtime() + timedelta(days=5)
+    response = client.post(
+        reverse("learning:manage"),
+        {
+            "course": course.pk,
+            "title": "La prescrizione sociale",
+            "starts_at": starts.strftime("%Y-%m-%dT10:00"),
+            "ends_at": starts.strftime("%Y-%m-%dT13:00"),
+            "comune": "053001",
+            "address": "Castello",
+            "capacity": "20",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    session = course.sessions.get()
+    wrong = client.post(
+        reverse("learning:manage"),
+        {
+            "course": course.pk,
+            "title": "X",
+            "starts_at": starts.strftime("%Y-%m-%dT10:00"),
+            "ends_at": starts.strftime("%Y-%m-%dT13:00"),
+            "comune": "999999",
+            "capacity": "5",
+        },
+    )
+    assert wrong.status_code == 400 and "No comune has this ISTAT code" in wrong.content.decode()
+    people = [
+        services.registration_create(by=None, session=session, data={**PERSON, "email": e})
+        for e in ("a@x.it", "b@x.it", "c@x.it")
+    ]
+    manage = reverse("learning:session_manage", args=[session.pk])
+    page = client.get(manage).content.decode()
+    assert "a@x.it" in page and "17 places left" in page
+    refused = client.post(manage, {"present": [people[0].pk]}, follow=True)
+    assert "once the session has started" in refused.content.decode()
+    type(session).objects.filter(pk=session.pk).update(
+        starts_at=timezone.now() - timedelta(hours=1), ends_at=timezone.now()
+    )
+    client.post(manage, {"present": [people[0].pk, people[2].pk]})
+    assert [r.attended for r in Registration.objects.order_by("email")] == [True, False, True]
+    client.force_login(personas["link_worker"])
+    assert client.get(manage).status_code == 403
+
+
+def test_api_lists_coming_sessions_and_registers(client, course, geography):
+    session = _session(course, geography, capacity=1)
+    rows = client.get(reverse("api:learning-session-list")).json()["results"]
+    assert rows[0]["places_left"] == 1 and rows[0]["comune"] == "Arcidosso"
+    url = reverse("api:learning-session-register", args=[session.pk])
+    assert client.post(url, PERSON, content_type="application/json").status_code == 201
+    full = client.post(url, {**PERSON, "email": "z@x.it"}, content_type="application/json")
+    assert full.status_code == 400 and "full" in full.content.decode()
+    assert client.get(reverse("api:learning-session-list")).json()["results"][0]["places_left"] == 0
+
+
+race = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@race
+def test_the_last_places_go_to_exactly_as_many_people(course, geography, _audit_log_flushable):
+    session = _session(course, geography, capacity=2)
+    barrier = threading.Barrier(5)
+    outcomes = [None] * 5
+
+    def attempt(number):
+        try:
+            barrier.wait(timeout=10)
+            outcomes[number] = services.registration_create(
+                by=None, session=session, data={**PERSON, "email": f"p{number}@x.it"}
+            )
+        except Exception as error:  # noqa: BLE001 - reported below, never swallowed
+            outcomes[number] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=attempt, args=(n,)) for n in range(5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    won = [o for o in outcomes if isinstance(o, Registration)]
+    lost = [o for o in outcomes if isinstance(o, ValidationError)]
+    assert len(won) == 2 and len(lost) == 3, outcomes
+    assert all("full" in " ".join(e.messages) for e in lost)
+    assert Registration.objects.filter(session=session).count() == 2

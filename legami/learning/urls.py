@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import api, views
+
+app_name = "learning"
+
+api_urlpatterns = api.router.urls
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("sessioni/<int:pk>/", views.session, name="session"),
+    path("gestione/", views.manage, name="manage"),
+    path("gestione/sessioni/<int:pk>/", views.session_manage, name="session_manage"),
+    path(
+        "gestione/iscrizioni/<int:pk>/annulla/",
+        views.registration_cancel,
+        name="registration_cancel",
+    ),
+]

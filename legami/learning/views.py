@@ -1,0 +1,135 @@
+"""Training pages: the public list of coming sessions and the registration form, and the
+territory administrator's pages to run courses, sessions, registrations and attendance."""
+
+from itertools import groupby
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from legami.core.audit import audit
+from legami.core.permissions import permission_required
+from legami.core.views_helpers import submit_form
+
+from . import queries, services
+from .forms import CourseForm, RegistrationForm, SessionForm
+from .models import Registration, TrainingSession
+from .permissions import policy
+
+
+@require_GET
+@permission_required(policy, "browse")
+def index(request):
+    sessions = list(queries.coming_sessions().order_by("course__title", "starts_at"))
+    courses = [(course, list(items)) for course, items in groupby(sessions, lambda s: s.course)]
+    return render(request, "learning/index.html", {"courses": courses})
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(policy, "register")
+def session(request, pk):
+    session = policy.get_object_or_404(
+        request.user, "browse", queries.with_places(TrainingSession.objects.all()), pk=pk
+    )
+    left = max(0, session.left)
+    is_open = session.starts_at > timezone.now() and left > 0
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST":
+        saved = submit_form(
+            request,
+            form,
+            lambda data: services.registration_create(by=request.user, session=session, data=data),
+        )
+        if saved is not None:
+            return render(request, "learning/registered.html", {"session": session})
+    return render(
+        request,
+        "learning/session.html",
+        {"session": session, "left": left, "is_open": is_open, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(policy, "manage")
+def manage(request):
+    course_form = CourseForm(request.POST if "course" not in request.POST else None)
+    session_form = SessionForm(request.POST if "course" in request.POST else None)
+    if request.method == "POST":
+        if "course" in request.POST:
+            saved = submit_form(
+                request,
+                session_form,
+                lambda data: services.session_create(
+                    by=request.user, course=data["course"], data=data
+                ),
+            )
+            done = _("Session added.")
+        else:
+            saved = submit_form(
+                request,
+                course_form,
+                lambda data: services.course_create(by=request.user, data=data),
+            )
+            done = _("Course added.")
+        if saved is not None:
+            messages.success(request, done)
+            return redirect("learning:manage")
+    sessions = queries.with_places(
+        policy.scope(request.user, "manage", TrainingSession.objects.all())
+    ).order_by("-starts_at")
+    return render(
+        request,
+        "learning/manage.html",
+        {"sessions": sessions, "course_form": course_form, "session_form": session_form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(policy, "manage")
+def session_manage(request, pk):
+    session = policy.get_object_or_404(
+        request.user, "manage", TrainingSession.objects.select_related("course", "comune"), pk=pk
+    )
+    if request.method == "POST":
+        try:
+            present = {int(value) for value in request.POST.getlist("present")}
+            services.attendance_record(by=request.user, session=session, present_ids=present)
+        except ValueError:
+            messages.error(request, _("Some people ticked are not registered for this session."))
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Attendance recorded."))
+        return redirect("learning:session_manage", pk=pk)
+    registrations = session.registrations.order_by("status", "last_name", "first_name")
+    audit(by=request.user, action="view", obj=session, purpose="training registrations")
+    return render(
+        request,
+        "learning/session_manage.html",
+        {
+            "session": session,
+            "registrations": registrations,
+            "started": session.starts_at <= timezone.now(),
+            "left": services.places_left(session),
+        },
+    )
+
+
+@require_POST
+@permission_required(policy, "manage")
+def registration_cancel(request, pk):
+    registration = policy.get_object_or_404(
+        request.user,
+        "manage",
+        Registration.objects.select_related("session"),
+        pk=pk,
+    )
+    services.registration_cancel(by=request.user, registration=registration)
+    messages.success(request, _("Registration cancelled: the place is free again."))
+    return redirect("learning:session_manage", pk=registration.session_id)
