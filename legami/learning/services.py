@@ -122,3 +122,59 @@ def attendance_record(*, by, session: TrainingSession, present_ids: set[int]) ->
     confirmed.exclude(pk__in=present_ids).update(attended=False)
     audit(by=by, action="update", obj=session, purpose="training attendance")
     return len(present_ids)
+
+
+# --- data protection --------------------------------------------------------------------------
+RETENTION_MONTHS = 24  # after the session: long enough for a funder's report and a certificate
+ERASED = "—"
+
+
+def _erase(registrations) -> int:
+    count = 0
+    for registration in registrations:
+        registration.first_name = registration.last_name = ERASED
+        registration.email = f"erased-{registration.pk}@invalid"
+        registration.organisation_name = registration.role = ""
+        registration.user = None
+        registration.save()
+        count += 1
+    return count
+
+
+@transaction.atomic
+def registrations_forget(*, by, email: str) -> int:
+    """The right to erasure: every registration under `email` keeps only its session and
+    attendance (the course's counts stay right); returns how many were erased."""
+    found = Registration.objects.select_for_update().filter(email=(email or "").strip().lower())
+    count = _erase(found)
+    audit(
+        by=by,
+        action="erase",
+        object_type="learning.registration",
+        purpose="erasure request",
+        changes={"count": count},
+    )
+    return count
+
+
+@transaction.atomic
+def registrations_expire(*, today=None) -> int:
+    """Erase the identity of registrations to sessions ended more than RETENTION_MONTHS ago."""
+    from dateutil.relativedelta import relativedelta
+
+    limit = (today or timezone.localdate()) - relativedelta(months=RETENTION_MONTHS)
+    old = (
+        Registration.objects.select_for_update()
+        .filter(session__ends_at__date__lt=limit)
+        .exclude(first_name=ERASED)
+    )
+    count = _erase(old)
+    if count:
+        audit(
+            by=None,
+            action="erase",
+            object_type="learning.registration",
+            purpose="retention",
+            changes={"count": count},
+        )
+    return count

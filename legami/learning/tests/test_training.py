@@ -196,3 +196,21 @@ def test_the_last_places_go_to_exactly_as_many_people(course, geography, _audit_
     assert len(won) == 2 and len(lost) == 3, outcomes
     assert all("full" in " ".join(e.messages) for e in lost)
     assert Registration.objects.filter(session=session).count() == 2
+
+
+def test_erasure_and_retention_keep_counts_but_not_identities(course, geography):
+    from django.core.management import call_command
+
+    old = _session(course, geography, days=1)
+    recent = _session(course, geography, days=2)
+    for session in (old, recent):
+        services.registration_create(by=None, session=session, data=PERSON)
+    services.registration_create(by=None, session=recent, data={**PERSON, "email": "b@x.it"})
+    assert services.registrations_forget(by=None, email=" Giulia.Rossi@example.org ") == 2
+    assert not Registration.objects.filter(email=PERSON["email"]).exists()
+    assert recent.registrations.count() == 2  # the session's count is unchanged
+    type(old).objects.filter(pk=recent.pk).update(
+        starts_at=timezone.now() - timedelta(days=800), ends_at=timezone.now() - timedelta(days=799)
+    )
+    call_command("learning_retention")
+    assert not Registration.objects.filter(email="b@x.it").exists()
