@@ -1,6 +1,9 @@
 """Every write of the training module: courses and sessions by the territory, registrations by
 anyone (the last places taken once, under a lock), attendance. Checked, atomic, audited."""
 
+import logging
+import smtplib
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
@@ -10,6 +13,8 @@ from legami.core.audit import audit
 from legami.core.emails import send_templated_email
 
 from .models import Course, Registration, RegistrationStatus, TrainingSession
+
+logger = logging.getLogger(__name__)
 
 COURSE_FIELDS = (
     "title",
@@ -89,15 +94,22 @@ def registration_create(*, by, session: TrainingSession, data: dict) -> Registra
         ) from None
     audit(by=by, action="create", obj=registration, purpose="training registration")
     language = translation.get_language() or ""
-    transaction.on_commit(
-        lambda: send_templated_email(
+    transaction.on_commit(lambda: _confirm(registration, session, language))
+    return registration
+
+
+def _confirm(registration, session, language) -> None:
+    """The confirmation e-mail. The place is taken whether or not the mail server answers: a
+    failure is logged for the organisers, never shown to the person as an error."""
+    try:
+        send_templated_email(
             "learning/emails/registered",
             [registration.email],
             {"registration": registration, "session": session},
             language=language,
         )
-    )
-    return registration
+    except (OSError, smtplib.SMTPException):
+        logger.warning("Training registration %s: confirmation e-mail not sent", registration.pk)
 
 
 @transaction.atomic

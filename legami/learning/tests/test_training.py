@@ -214,3 +214,19 @@ def test_erasure_and_retention_keep_counts_but_not_identities(course, geography)
     )
     call_command("learning_retention")
     assert not Registration.objects.filter(email="b@x.it").exists()
+
+
+def test_a_mail_server_down_does_not_undo_the_registration(
+    client, course, geography, django_capture_on_commit_callbacks, monkeypatch, caplog
+):
+    def refused(*args, **kwargs):
+        raise ConnectionRefusedError("no SMTP server")  # the boundary outside this machine
+
+    monkeypatch.setattr(services, "send_templated_email", refused)
+    session = _session(course, geography)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("learning:session", args=[session.pk]), {**PERSON, "privacy": "on"}
+        )
+    assert response.status_code == 200 and Registration.objects.count() == 1
+    assert "confirmation e-mail not sent" in caplog.text

@@ -8,7 +8,14 @@ from django.db import transaction
 
 from legami.accounts.models import User
 from legami.core.roles import PERSONAL_DATA_ROLES, SUPERUSER
-from legami.demo import seed, seed_directory, seed_organisations, seed_outcomes, seed_referrals
+from legami.demo import (
+    seed,
+    seed_directory,
+    seed_learning,
+    seed_organisations,
+    seed_outcomes,
+    seed_referrals,
+)
 from legami.directory import services as directory
 from legami.directory.models import Activity, TaxonomyTerm
 from legami.network import services as network
@@ -42,6 +49,8 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS("Demo questionnaires loaded."))
         if seed_organisations.load():
             self.stdout.write(self.style.SUCCESS("Demo surveys and indicators loaded."))
+        if seed_learning.load():
+            self.stdout.write(self.style.SUCCESS("Demo training loaded."))
         if not quiet_accounts:
             self._print_accounts()
 
