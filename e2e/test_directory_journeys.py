@@ -1,10 +1,15 @@
 """Journeys through the community directory, as the people who use it."""
 
-from datetime import date, time
+from datetime import date, time, timedelta
+
+from django.utils import timezone
+from playwright.sync_api import expect
 
 from e2e.conftest import DESKTOP, PHONE, sign_in, tick
 from legami.directory import services
 from legami.directory.models import Activity
+from legami.learning import services as training
+from legami.learning.models import Registration
 
 
 def _second_place(world, personas):
@@ -36,8 +41,30 @@ def _second_place(world, personas):
     services.activity_set_status(by=su, activity=activity, status="published")
 
 
-def test_citizen_finds_an_activity_on_the_map_on_a_phone(world, personas, open_page, journey):
+def _training_session(world):
+    course = training.course_create(
+        by=None, data={"title": "Welfare culturale e prescrizione sociale nelle aree interne"}
+    )
+    starts = timezone.now() + timedelta(days=9)
+    return training.session_create(
+        by=None,
+        course=course,
+        data={
+            "title": "Welfare culturale: strumenti, processi e metodi",
+            "starts_at": starts,
+            "ends_at": starts + timedelta(hours=2),
+            "comune": world["arcidosso"],
+            "address": "Castello Aldobrandesco",
+            "capacity": 30,
+        },
+    )
+
+
+def test_citizen_finds_an_activity_on_the_map_and_registers_for_training_on_a_phone(
+    world, personas, open_page, journey
+):
     _second_place(world, personas)
+    session = _training_session(world)
     page = open_page(PHONE)
     page.goto("/attivita/")
     journey.check_accessibility(page, "search")
@@ -58,6 +85,24 @@ def test_citizen_finds_an_activity_on_the_map_on_a_phone(world, personas, open_p
     response = page.request.get(calendar.get_attribute("href"))
     body = response.body().decode()
     assert response.ok and "RRULE:FREQ=WEEKLY" in body and "BYDAY=TU" in body
+
+    # The same person, a volunteer, signs up for the territory's training.
+    page.goto("/formazione/")
+    journey.check_accessibility(page, "training")
+    page.locator(f"a[href='/formazione/sessioni/{session.pk}/']").click()
+    expect(page.locator("h1")).to_have_text(
+        "Welfare culturale e prescrizione sociale nelle aree interne"
+    )
+    page.locator("#id_first_name").fill("Giulia")
+    page.locator("#id_last_name").fill("Rossi")
+    page.locator("#id_email").fill("giulia.rossi@example.org")
+    page.locator("#id_organisation_name").fill("Associazione Amiata Cammina")
+    tick(page, "#id_privacy")
+    journey.check_accessibility(page, "training-registration")
+    page.get_by_role("button", name="Iscriviti a questo incontro").click()
+    expect(page.locator("h1")).to_have_text("Sei iscritto")
+    journey.check_accessibility(page, "training-registered")
+    assert Registration.objects.get().email == "giulia.rossi@example.org"
 
 
 def test_citizen_searches_near_a_comune_on_a_desktop(world, personas, open_page, journey):
