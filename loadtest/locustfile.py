@@ -6,6 +6,9 @@
   "My listings" and one of their listings' edit page.
 - Territory administrators, signed in: the coverage table (all comuni of their province ×
   domains) and the moderation list.
+- Link workers, signed in (the generated one, 500 referrals): the caseload, a referral's page
+  and its well-being questionnaires.
+- Evaluators, signed in: the impact dashboard over ~200,000 responses, with a breakdown.
 
 Every answer must be 200 without redirects (a redirect to sign-in is an error). Bounded by
 LOAD_MAX_REQUESTS besides locust's --run-time.
@@ -25,7 +28,7 @@ FIXTURES = json.loads(Path(os.environ.get("LOAD_FIXTURES", "var/load/fixtures.js
 MAX_REQUESTS = int(os.environ.get("LOAD_MAX_REQUESTS", "0"))
 WORDS = ["lettura", "camminata", "musica", "teatro", "orto", "yoga", "ballo", "anziani", "coro"]
 _sent = count(1)
-_sessions = {"provider": count(), "admin": count()}
+_sessions = {"provider": count(), "admin": count(), "link_worker": count(), "evaluator": count()}
 
 
 _environment = None
@@ -106,6 +109,10 @@ class Citizen(Visitor):
     def map_points(self):
         self.get("/attivita/mappa.json", "/attivita/mappa.json", **search_filters())
 
+    @task(1)
+    def training(self):
+        self.get("/formazione/", "/formazione/")
+
     @task(2)
     def api(self):
         self.get(
@@ -158,3 +165,38 @@ class TerritoryAdmin(Visitor):
     @task(1)
     def moderation(self):
         self.get("/attivita/gestione/", "/attivita/gestione/")
+
+
+class LinkWorker(Visitor):
+    weight = 2
+
+    def on_start(self):
+        sessions = FIXTURES["link_worker_sessions"]
+        self.cookie = f"sessionid={sessions[next(_sessions['link_worker']) % len(sessions)]}"
+
+    @task(3)
+    def caseload(self):
+        self.get("/invii/casi/", "/invii/casi/")
+
+    @task(3)
+    def referral(self):
+        pk = random.choice(FIXTURES["referrals"])
+        self.get(f"/invii/{pk}/", "/invii/[id]/")
+
+    @task(1)
+    def questionnaires(self):
+        pk = random.choice(FIXTURES["referrals"])
+        self.get(f"/impatto/invii/{pk}/", "/impatto/invii/[id]/")
+
+
+class Evaluator(Visitor):
+    weight = 1
+
+    def on_start(self):
+        sessions = FIXTURES["evaluator_sessions"]
+        self.cookie = f"sessionid={sessions[next(_sessions['evaluator']) % len(sessions)]}"
+
+    @task
+    def impact(self):
+        breakdown = random.choice(["", "comune", "domain", "gender", "age_band"])
+        self.get("/impatto/", "/impatto/ [dashboard]", breakdown=breakdown)

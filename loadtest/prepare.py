@@ -2,9 +2,10 @@
 
 Creates (once) two load-test accounts with a second factor enabled, a provider member of the
 organisation with the most listings and a territory administrator of that organisation's
-province, and signs them in up front: one session per simulated user, written with the ids
-the journeys use (published activities, terms, comuni) to a JSON file readable by its owner
-only. `--cleanup FILE` deletes those sessions afterwards.
+province; takes the generated link worker (500 referrals) and evaluator (every response) of
+`generate_data`; and signs them in up front: one session per simulated user, written with the
+ids the journeys use (published activities, terms, comuni, the link worker's referrals) to a
+JSON file readable by its owner only. `--cleanup FILE` deletes those sessions afterwards.
 
     DATABASE_URL=... python loadtest/prepare.py --sessions 50 --output var/load/fixtures.json
 """
@@ -32,10 +33,19 @@ from django.contrib.sessions.models import Session  # noqa: E402
 from django.db.models import Count  # noqa: E402
 
 from legami.accounts.models import User  # noqa: E402
+from legami.demo.generator.outcomes import BENCH_EVALUATOR, ensure_bench_readers  # noqa: E402
+from legami.demo.generator.referrals import BENCH_LINK_WORKER  # noqa: E402
 from legami.directory.models import Activity, ActivityStatus, TaxonomyTerm  # noqa: E402
 from legami.network.models import Membership, Organisation, Person  # noqa: E402
+from legami.referrals.models import Referral  # noqa: E402
 from legami.territory.models import Jurisdiction  # noqa: E402
 
+SESSION_LISTS = (
+    "provider_sessions",
+    "admin_sessions",
+    "link_worker_sessions",
+    "evaluator_sessions",
+)
 PROVIDER = "carico.fornitore@load.legami.example"
 ADMIN = "carico.territorio@load.legami.example"
 
@@ -81,6 +91,11 @@ def prepare(sessions: int) -> dict:
     )
     admin = account(ADMIN, "territory_admin")
     Jurisdiction.objects.get_or_create(user=admin, province=busiest.comune.province)
+    if not User.objects.filter(email=BENCH_LINK_WORKER).exists():
+        raise SystemExit("No generated referrals: generate data first (make bench).")
+    ensure_bench_readers()
+    link_worker = account(BENCH_LINK_WORKER, "link_worker")
+    evaluator = account(BENCH_EVALUATOR, "evaluator")
     terms = TaxonomyTerm.objects.select_related("taxonomy")
     comuni = (
         published.filter(place__comune__isnull=False)
@@ -97,6 +112,13 @@ def prepare(sessions: int) -> dict:
         "located": sorted(set(comuni.filter(place__comune__latitude__isnull=False)))[:200],
         "provider_sessions": sign_in(provider, sessions),
         "admin_sessions": sign_in(admin, sessions),
+        "referrals": list(
+            Referral.objects.filter(link_worker=link_worker)
+            .order_by("?")
+            .values_list("pk", flat=True)[:200]
+        ),
+        "link_worker_sessions": sign_in(link_worker, sessions),
+        "evaluator_sessions": sign_in(evaluator, sessions),
     }
 
 
@@ -108,7 +130,7 @@ def main() -> int:
     args = parser.parse_args()
     if args.cleanup:
         data = json.loads(args.cleanup.read_text())
-        keys = data["provider_sessions"] + data["admin_sessions"]
+        keys = [key for name in SESSION_LISTS for key in data.get(name, [])]
         deleted, _ = Session.objects.filter(session_key__in=keys).delete()
         args.cleanup.unlink()
         print(f"Deleted {deleted} load-test sessions.")
