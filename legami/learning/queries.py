@@ -1,7 +1,7 @@
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
-from .models import RegistrationStatus, TrainingSession
+from .models import Registration, RegistrationStatus, TrainingSession
 
 
 def with_places(sessions: QuerySet) -> QuerySet:
@@ -19,3 +19,19 @@ def with_places(sessions: QuerySet) -> QuerySet:
 
 def coming_sessions() -> QuerySet:
     return with_places(TrainingSession.objects.filter(starts_at__gt=timezone.now()))
+
+
+def people_trained(programme, today) -> int:
+    """Distinct people (by e-mail) who attended a session of the programme's courses held
+    since the programme began: the competences indicator of impact on organisations."""
+    return (
+        Registration.objects.filter(
+            session__course__programme=programme,
+            attended=True,
+            session__starts_at__date__gte=programme.start_date,
+            session__starts_at__date__lte=today,
+        )
+        .values("email")
+        .distinct()
+        .count()
+    )

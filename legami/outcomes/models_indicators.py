@@ -26,6 +26,7 @@ class Metric(models.TextChoices):
     FIRST_TIME = "first_time", _("people taking part in an activity for the first time")
     PARTNERS = "partners", _("partner organisations of the programme")
     SURVEY_ORGANISATIONS = "survey_orgs", _("organisations that answered a survey")
+    TRAINING = "training", _("people who attended the programme's training")
 
 
 class Indicator(models.Model):

@@ -65,7 +65,13 @@ LIVE = {
     Metric.PARTNERS: partner_count,
     Metric.SURVEY_ORGANISATIONS: surveyed_organisations,
 }
-COUNTS_PEOPLE = {Metric.FIRST_TIME}
+COUNTS_PEOPLE = {Metric.FIRST_TIME, Metric.TRAINING}
+
+
+def register_metric(metric: str, count) -> None:
+    """A module below this one (training) gives the count of one metric: count(programme,
+    today) -> int. Registered at start-up (its AppConfig.ready), as subject data are."""
+    LIVE[metric] = count
 
 
 def indicator_status(indicator: Indicator, programme: Programme, today: date | None = None) -> dict:

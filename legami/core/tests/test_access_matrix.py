@@ -160,9 +160,7 @@ def test_every_url_has_a_declared_access_rule():
     from legami.outcomes.tests.test_access_matrix import MATRIX as OUTCOMES
     from legami.referrals.tests.test_access_matrix import MATRIX as REFERRALS
 
-    undeclared = (
-        project_url_names() - set(MATRIX) - set(REFERRALS) - set(OUTCOMES) - set(LEARNING)
-    )
+    undeclared = project_url_names() - set(MATRIX) - set(REFERRALS) - set(OUTCOMES) - set(LEARNING)
     assert not undeclared, f"add these URL names to the access matrix: {sorted(undeclared)}"
 
 

@@ -230,3 +230,40 @@ def test_a_mail_server_down_does_not_undo_the_registration(
         )
     assert response.status_code == 200 and Registration.objects.count() == 1
     assert "confirmation e-mail not sent" in caplog.text
+
+
+def test_people_trained_feed_the_competences_indicator(course, geography, world):
+    from legami.outcomes import queries_indicators, services_indicators
+
+    first, second = _session(course, geography, capacity=5), _session(course, geography, days=12)
+    for session, emails in ((first, ["a@x.it", "b@x.it", "c@x.it"]), (second, ["a@x.it"])):
+        for email in emails:
+            services.registration_create(by=None, session=session, data={**PERSON, "email": email})
+    for session in (first, second):
+        type(session).objects.filter(pk=session.pk).update(
+            starts_at=timezone.now() - timedelta(days=2), ends_at=timezone.now() - timedelta(days=2)
+        )
+        session.refresh_from_db()
+    attended = {r.email: r.pk for r in first.registrations.all()}
+    services.attendance_record(
+        by=None, session=first, present_ids={attended["a@x.it"], attended["b@x.it"]}
+    )
+    services.attendance_record(
+        by=None, session=second, present_ids=set(second.registrations.values_list("pk", flat=True))
+    )
+    # a@x.it twice, b@x.it once, c@x.it absent: two people trained
+    programme = world["programme"]
+    assert queries_indicators.LIVE["training"](programme, timezone.localdate()) == 2
+    indicator = services_indicators.indicator_create(
+        by=None,
+        data={
+            "programme": programme,
+            "area": "competences",
+            "name": "Operatori formati",
+            "metric": "training",
+            "target_value": 30,
+            "target_date": programme.start_date + timedelta(days=400),
+        },
+    )
+    status = queries_indicators.indicator_status(indicator, programme)
+    assert status["hidden"]  # 2 people: fewer than 5 are not shown
