@@ -56,10 +56,13 @@ def session(request, pk):
 @require_http_methods(["GET", "POST"])
 @permission_required(policy, "manage")
 def manage(request):
-    course_form = CourseForm(request.POST if "course" not in request.POST else None)
-    session_form = SessionForm(request.POST if "course" in request.POST else None)
+    # One page, two forms: a session names its course, a course does not.
+    adding_session = request.method == "POST" and "course" in request.POST
+    adding_course = request.method == "POST" and not adding_session
+    course_form = CourseForm(request.POST if adding_course else None)
+    session_form = SessionForm(request.POST if adding_session else None)
     if request.method == "POST":
-        if "course" in request.POST:
+        if adding_session:
             saved = submit_form(
                 request,
                 session_form,

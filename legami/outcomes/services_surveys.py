@@ -58,6 +58,8 @@ def _record(survey: Survey, answers: dict, **response_fields) -> SurveyResponse:
         )
     items = {item.number: item for item in survey.instrument.items.all()}
     errors = questions.answers_errors(items, answers)
+    if errors:  # checked before anything reads the answers: a bad one may be of any type
+        raise ValidationError({"answers": errors})
     values = questions.normalised(items, answers)
     for number, item in items.items():
         if item.required and values[number] is None:

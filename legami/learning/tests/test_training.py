@@ -267,3 +267,9 @@ def test_people_trained_feed_the_competences_indicator(course, geography, world)
     )
     status = queries_indicators.indicator_status(indicator, programme)
     assert status["hidden"]  # 2 people: fewer than 5 are not shown
+
+
+def test_the_management_page_opens_without_errors_shown(client, personas):
+    client.force_login(personas["territory_admin"])
+    page = client.get(reverse("learning:manage")).content.decode()
+    assert "This field is required" not in page and "Add the course" in page

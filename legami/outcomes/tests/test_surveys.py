@@ -206,3 +206,15 @@ def test_results_page_queries_do_not_grow_with_answers(client, care, django_asse
     answer(27)
     with django_assert_num_queries(len(few.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [{2: ["a", 1]}, {2: [{"x": 1}]}, {1: True}, {1: 2.5}, {4: ["testo"]}, {"x": 1}, {9: 1}],
+)
+def test_answers_of_any_wrong_type_are_refused_not_crashed(client, care, answers):
+    survey = _survey("event")
+    with pytest.raises(Exception) as raised:
+        services_surveys.feedback_submit(survey=survey, answers=answers)
+    assert "answers" in raised.value.message_dict
+    assert not SurveyResponse.objects.exists()
