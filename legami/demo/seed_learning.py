@@ -128,7 +128,8 @@ def load() -> bool:
                     "title": topic,
                     "starts_at": _at((day.year, day.month, day.day), (10, 0)),
                     "ends_at": _at((day.year, day.month, day.day), (13, 0)),
-                    "comune": comuni.get(code) if code else None,
+                    # online: organised by Arcidosso, where the Cantiere starts
+                    "comune": comuni.get(code or ARCIDOSSO),
                     "online_url": "" if code else "https://meet.example.org/cantiere-demo",
                     "capacity": 25,
                 },

@@ -1,6 +1,7 @@
 """REST API of training (/api/v1/learning/): the coming sessions with the places left, and
 registration through the same service as the page."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
@@ -19,6 +20,11 @@ class SessionSerializer(serializers.ModelSerializer):
     course = serializers.CharField(source="course.localised_title")
     comune = serializers.CharField(source="comune.name", default="")
     places_left = serializers.SerializerMethodField()
+    # The meeting's address goes only to the people registered, in their confirmation.
+    online = serializers.SerializerMethodField()
+
+    def get_online(self, session) -> bool:
+        return bool(session.online_url)
 
     class Meta:
         model = TrainingSession
@@ -30,7 +36,7 @@ class SessionSerializer(serializers.ModelSerializer):
             "ends_at",
             "comune",
             "address",
-            "online_url",
+            "online",
             "capacity",
             "places_left",
         ]
@@ -40,9 +46,20 @@ class SessionSerializer(serializers.ModelSerializer):
 
 
 class RegistrationInputSerializer(serializers.ModelSerializer):
+    privacy = serializers.BooleanField(
+        help_text="True: the person has read how their data are used (as on the page)."
+    )
+
+    def validate_privacy(self, value):
+        if not value:
+            raise serializers.ValidationError(
+                _("Tick the box to say you have read how data are used.")
+            )
+        return value
+
     class Meta:
         model = Registration
-        fields = list(services.REGISTRATION_FIELDS)
+        fields = [*services.REGISTRATION_FIELDS, "privacy"]
 
 
 class SessionViewSet(viewsets.ReadOnlyModelViewSet):

@@ -44,6 +44,10 @@ class SessionForm(forms.ModelForm):
         )
         self.fields["comune"].to_field_name = "istat_code"
         self.fields["comune"].label = _("Comune (ISTAT code)")
+        self.fields["comune"].required = True
+        self.fields["comune"].help_text = _(
+            "Where it takes place; for an online session, the comune that organises it."
+        )
         self.fields["comune"].error_messages["invalid_choice"] = _(
             "No comune has this ISTAT code (six digits, e.g. 053001 for Arcidosso)."
         )

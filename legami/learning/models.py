@@ -133,4 +133,5 @@ class Registration(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.first_name} {self.last_name} · {self.session}"
+        # No name: the audit log copies this text, and it must outlive an erasure.
+        return f"#{self.pk} · {self.session}"

@@ -1,13 +1,11 @@
-"""A territory administrator runs the sessions held in their comuni, and the online ones, with
-their registrations."""
+"""A territory administrator runs the sessions organised in their comuni (an online session
+too names the comune that organises it), with their registrations."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from legami.territory.queries import comuni_in_scope
 
 
 def sessions_in_territory(user, queryset: QuerySet) -> QuerySet:
     prefix = "session__" if queryset.model._meta.model_name == "registration" else ""
-    return queryset.filter(
-        Q(**{f"{prefix}comune__in": comuni_in_scope(user)}) | Q(**{f"{prefix}comune__isnull": True})
-    )
+    return queryset.filter(**{f"{prefix}comune__in": comuni_in_scope(user)})

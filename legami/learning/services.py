@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 
 from legami.core.audit import audit
 from legami.core.emails import send_templated_email
+from legami.core.roles import TERRITORY_ADMIN, effective_role
+from legami.territory.queries import comuni_in_scope
 
 from .models import Course, Registration, RegistrationStatus, TrainingSession
 
@@ -49,14 +51,23 @@ def session_create(*, by, course: Course, data: dict) -> TrainingSession:
         errors["ends_at"] = _("The session must end after it starts.")
     if session.capacity is not None and session.capacity < 1:
         errors["capacity"] = _("A session has at least one place.")
-    if not session.comune_id and not session.online_url:
-        errors["comune"] = _("Give the comune where it takes place, or an online address.")
+    if not session.comune_id:
+        # Online sessions too: the comune that organises it decides who runs it.
+        errors["comune"] = _("Give the comune where it takes place (or that organises it online).")
+    elif by is not None and not _runs_comune(by, session.comune_id):
+        errors["comune"] = _("This comune is outside your territory.")
     if errors:
         raise ValidationError(errors)
     session.full_clean()
     session.save()
     audit(by=by, action="create", obj=session, purpose="training")
     return session
+
+
+def _runs_comune(user, comune_id) -> bool:
+    if effective_role(user) != TERRITORY_ADMIN:
+        return True  # seeds and commands; pages let only territory administrators in
+    return comuni_in_scope(user).filter(pk=comune_id).exists()
 
 
 def places_left(session: TrainingSession) -> int:

@@ -23,7 +23,7 @@ from .permissions import policy
 @require_GET
 @permission_required(policy, "browse")
 def index(request):
-    sessions = list(queries.coming_sessions().order_by("course__title", "starts_at"))
+    sessions = list(queries.coming_sessions().order_by("course__title", "course_id", "starts_at"))
     courses = [(course, list(items)) for course, items in groupby(sessions, lambda s: s.course)]
     return render(request, "learning/index.html", {"courses": courses})
 
@@ -59,7 +59,8 @@ def manage(request):
     # One page, two forms: a session names its course, a course does not.
     adding_session = request.method == "POST" and "course" in request.POST
     adding_course = request.method == "POST" and not adding_session
-    course_form = CourseForm(request.POST if adding_course else None)
+    # The two forms share field names (title): the course form's prefix keeps ids apart.
+    course_form = CourseForm(request.POST if adding_course else None, prefix="new-course")
     session_form = SessionForm(request.POST if adding_session else None)
     if request.method == "POST":
         if adding_session:

@@ -84,6 +84,11 @@ class SurveyViewSet(viewsets.ReadOnlyModelViewSet):
     }
     queryset = Survey.objects.select_related("instrument").order_by("-opens_on", "-pk")
 
+    def get_queryset(self):
+        if self.action == "answer":  # membership of the organisation is checked in `answer`
+            return self.queryset.filter(instrument__purpose=Purpose.ORGANISATION)
+        return policy.scope(self.request.user, "surveys", self.queryset)
+
     @extend_schema(responses=SurveyResultsSerializer)
     @action(detail=True)
     def results(self, request, pk=None):
@@ -95,7 +100,6 @@ class SurveyViewSet(viewsets.ReadOnlyModelViewSet):
     @action(
         detail=True,
         methods=["post"],
-        queryset=Survey.objects.filter(instrument__purpose=Purpose.ORGANISATION),
     )
     def answer(self, request, pk=None):
         survey = self.get_object()
@@ -152,7 +156,8 @@ class IndicatorViewSet(viewsets.GenericViewSet):
     @extend_schema(parameters=[OpenApiParameter("programme", int, required=True)])
     def list(self, request):
         value = request.query_params.get("programme", "")
-        programme = Programme.objects.filter(pk=value).first() if value.isdigit() else None
+        is_id = value.isascii() and value.isdigit()
+        programme = Programme.objects.filter(pk=value).first() if is_id else None
         if programme is None:
             raise serializers.ValidationError({"programme": [_("Give the id of a programme.")]})
         rows = queries_indicators.programme_indicators(programme)

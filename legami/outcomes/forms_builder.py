@@ -87,8 +87,9 @@ class SurveyForm(forms.ModelForm):
         fields = list(SURVEY_FIELDS)
         widgets = {"opens_on": DATE, "closes_on": DATE}
 
-    def __init__(self, *args, activities, **kwargs):
+    def __init__(self, *args, activities, programmes, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = programmes
         self.fields["instrument"].queryset = Instrument.objects.filter(
             is_active=True, purpose__in=[Purpose.ORGANISATION, Purpose.EVENT]
         )

@@ -126,7 +126,16 @@ class Instrument(models.Model):
         return self.scoring.get("method") == "per_item"
 
     def subscale_names(self) -> list[str]:
-        return list((self.scoring.get("subscales") or {}).keys())
+        """In the questionnaire's order (by their first item): PostgreSQL's jsonb does not keep
+        the order the keys were written in."""
+        subscales = self.scoring.get("subscales") or {}
+
+        def first_item(name):
+            spec = subscales[name]
+            items = spec.get("items") if isinstance(spec, dict) else spec
+            return (min(items) if items else 0, name)
+
+        return sorted(subscales, key=first_item)
 
     def subscale_label(self, name: str) -> str:
         spec = (self.scoring.get("subscales") or {}).get(name)

@@ -1,7 +1,13 @@
 from legami.core.permissions import Policy, anyone, only
 from legami.core.roles import EVALUATOR, LINK_WORKER, PROVIDER, TERRITORY_ADMIN
 
-from .scopes import referrals_in_territory, referrals_to_measure, responses_in_territory
+from .scopes import (
+    indicators_in_territory,
+    referrals_in_territory,
+    referrals_to_measure,
+    responses_in_territory,
+    surveys_in_territory,
+)
 
 policy = Policy(
     "outcomes",
@@ -45,6 +51,7 @@ policy = Policy(
         "surveys": only(
             TERRITORY_ADMIN,
             EVALUATOR,
+            scope=surveys_in_territory,
             description="Open organisation surveys and event feedback; read their results",
         ),
         "survey_answer": only(
@@ -55,7 +62,9 @@ policy = Policy(
             TERRITORY_ADMIN, EVALUATOR, description="Impact on organisations: indicators, targets"
         ),
         "indicators_edit": only(
-            TERRITORY_ADMIN, description="Define indicators with targets and record their values"
+            TERRITORY_ADMIN,
+            scope=indicators_in_territory,
+            description="Define indicators with targets and record their values",
         ),
     },
 )

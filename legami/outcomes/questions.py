@@ -69,9 +69,11 @@ def answers_errors(items: dict[int, InstrumentItem], answers: dict) -> list[str]
 
 def normalised(items: dict[int, InstrumentItem], answers: dict) -> dict:
     """{number: answer} for every item, keys as ints, text stripped, blanks as None."""
+    # Keys as they were checked ("1", 1, "01" are item 1): read through the same conversion.
+    given = {_as_int(key): value for key, value in answers.items()}
     values = {}
     for number, item in items.items():
-        value = answers.get(number, answers.get(str(number)))
+        value = given.get(number)
         if isinstance(value, str):
             value = value.strip()
         if item.kind == ItemKind.MULTIPLE and isinstance(value, list):

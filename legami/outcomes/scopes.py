@@ -2,9 +2,11 @@
 on (the referrals rule, reused); aggregates are read by territory admins for their comuni and by
 evaluators everywhere; nobody else sees a score."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from legami.core.roles import EVALUATOR, TERRITORY_ADMIN, effective_role
+from legami.core.roles import EVALUATOR, SUPERUSER, TERRITORY_ADMIN, effective_role
+from legami.network.models import Programme
+from legami.network.queries import programmes_editable
 from legami.referrals.scopes import referrals_workable
 from legami.territory.queries import comuni_in_scope
 
@@ -29,3 +31,28 @@ def referrals_in_territory(user, referrals: QuerySet) -> QuerySet:
     if role == TERRITORY_ADMIN:
         return referrals.filter(comune__in=comuni_in_scope(user))
     return referrals.none()
+
+
+def programmes_run(user) -> QuerySet:
+    """The programmes whose surveys and indicators a user runs: a territory administrator those
+    led by an organisation of their territory (as the network module decides), a superuser all."""
+    if effective_role(user) == SUPERUSER:
+        return Programme.objects.all()
+    return programmes_editable(user, Programme.objects.all())
+
+
+def surveys_in_territory(user, surveys: QuerySet) -> QuerySet:
+    """Evaluators read every survey; a territory administrator those of the programmes they
+    run and the ones they opened themselves."""
+    role = effective_role(user)
+    if role == EVALUATOR:
+        return surveys
+    if role == TERRITORY_ADMIN:
+        return surveys.filter(Q(programme__in=programmes_run(user)) | Q(created_by=user))
+    return surveys.none()
+
+
+def indicators_in_territory(user, indicators: QuerySet) -> QuerySet:
+    if effective_role(user) == TERRITORY_ADMIN:
+        return indicators.filter(programme__in=programmes_run(user))
+    return indicators.none()

@@ -158,6 +158,9 @@ def item_add(*, by, instrument: Instrument, data: dict) -> InstrumentItem:
 def item_remove(*, by, item: InstrumentItem) -> None:
     instrument = Instrument.objects.select_for_update().get(pk=item.instrument_id)
     check_draft(instrument)
+    item = InstrumentItem.objects.filter(pk=item.pk).first()  # as it is now, under the lock
+    if item is None:  # removed meanwhile by a second click
+        return
     number = item.number
     audit(by=by, action="delete", obj=item, purpose="questionnaire builder")
     item.delete()
@@ -171,6 +174,9 @@ def item_remove(*, by, item: InstrumentItem) -> None:
 def item_move(*, by, item: InstrumentItem, up: bool) -> None:
     instrument = Instrument.objects.select_for_update().get(pk=item.instrument_id)
     check_draft(instrument)
+    item = InstrumentItem.objects.filter(pk=item.pk).first()  # its number may have changed
+    if item is None:
+        return
     other = instrument.items.filter(number=item.number + (-1 if up else 1)).first()
     if other is None:
         return

@@ -122,7 +122,9 @@ def link_save_draft(token: str, answers: dict) -> SelfCompletionLink:
 def draft_answers(link: SelfCompletionLink) -> dict[str, object]:
     """The answers saved so far, {item number as str: answer}."""
     sealed = link.draft.get("sealed")
-    return json.loads(decrypt(sealed)) if sealed else {}
+    if sealed:
+        return json.loads(decrypt(sealed))
+    return dict(link.draft)  # saved before drafts were sealed: plain numbers
 
 
 @transaction.atomic

@@ -1,11 +1,13 @@
 """The person's questionnaires in their data export, and what erasure does to them: the scores
-stay (attached to the anonymised record, like the referral counts they sit beside), links not
-yet used and half-saved answers go."""
+and the numbers answered stay (attached to the anonymised record, like the referral counts they
+sit beside); words they wrote, the choices they ticked, links not yet used and half-saved
+answers go."""
 
 from legami.core.subject_data import SubjectData
 
 
 def export(beneficiary) -> list[dict]:
+    from . import questions
     from .models import Response
 
     responses = (
@@ -24,16 +26,20 @@ def export(beneficiary) -> list[dict]:
             "score": str(r.score) if r.score is not None else None,
             "subscale_scores": r.subscale_scores,
             "change_from_baseline": str(r.change) if r.change is not None else None,
-            "answers": {str(a.item.number): a.value for a in r.answers.all()},
+            "answers": {str(a.item.number): questions.stored_answer(a) for a in r.answers.all()},
         }
         for r in responses
     ]
 
 
 def erase(beneficiary) -> None:
-    from .models import SelfCompletionLink
+    from .models import Answer, SelfCompletionLink
 
     SelfCompletionLink.objects.filter(beneficiary=beneficiary, used_at__isnull=True).delete()
+    # Free text can say anything about the person, a set of choices can single them out.
+    Answer.objects.filter(response__beneficiary=beneficiary).exclude(text="", choices=[]).update(
+        text="", choices=[]
+    )
 
 
 def referral_outcomes(referral) -> list[dict]:

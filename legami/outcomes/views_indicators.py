@@ -15,6 +15,13 @@ from . import queries_indicators, services_indicators
 from .forms_builder import IndicatorForm, ReadingForm
 from .models_indicators import Indicator, Metric
 from .permissions import policy
+from .scopes import programmes_run
+
+
+def _is_id(value) -> bool:
+    # "²".isdigit() is True but int("²") fails: only ASCII digits make an id.
+    value = str(value or "")
+    return value.isascii() and value.isdigit()
 
 
 @require_http_methods(["GET", "POST"])
@@ -22,13 +29,20 @@ from .permissions import policy
 def organisations(request):
     programmes = Programme.objects.order_by("name")
     chosen = request.GET.get("programme") or request.POST.get("programme")
-    programme = programmes.filter(pk=chosen).first() if str(chosen).isdigit() else None
+    programme = programmes.filter(pk=chosen).first() if _is_id(chosen) else None
     programme = programme or programmes.first()
-    can_edit = policy.allows(request.user, "indicators_edit")
+    can_edit = (
+        policy.allows(request.user, "indicators_edit")
+        and programme is not None
+        and programmes_run(request.user).filter(pk=programme.pk).exists()
+    )
     form = IndicatorForm(request.POST or None) if can_edit else None
     if request.method == "POST":
         if not can_edit or programme is None:
-            messages.error(request, _("Only the territory administration defines indicators."))
+            messages.error(
+                request,
+                _("Only the territory administration that runs the programme defines indicators."),
+            )
             return redirect("outcomes:organisations")
         created = submit_form(
             request,

@@ -13,11 +13,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from legami.core.permissions import permission_required
-from legami.core.roles import TERRITORY_ADMIN, effective_role
+from legami.core.roles import EVALUATOR, TERRITORY_ADMIN, effective_role
 from legami.core.views_helpers import add_service_errors, submit_form
 from legami.directory.queries import published_activities
 from legami.directory.scopes import activities_in_territory
-from legami.network.models import Organisation
+from legami.network.models import Organisation, Programme
 
 from . import queries_surveys, services_surveys
 from .forms import AnswersForm
@@ -25,6 +25,7 @@ from .forms_builder import OrganisationForm, SurveyForm
 from .models import Purpose
 from .models_surveys import Survey
 from .permissions import policy
+from .scopes import programmes_run
 
 
 def _activities(user):
@@ -37,7 +38,13 @@ def _activities(user):
 @require_http_methods(["GET", "POST"])
 @permission_required(policy, "surveys")
 def surveys(request):
-    form = SurveyForm(request.POST or None, activities=_activities(request.user))
+    form = SurveyForm(
+        request.POST or None,
+        activities=_activities(request.user),
+        programmes=programmes_run(request.user)
+        if effective_role(request.user) != EVALUATOR
+        else Programme.objects.all(),
+    )
     opened = submit_form(
         request, form, lambda data: services_surveys.survey_open(by=request.user, data=data)
     )
@@ -47,7 +54,10 @@ def surveys(request):
     return render(
         request,
         "outcomes/surveys.html",
-        {"surveys": queries_surveys.surveys_with_counts(), "form": form},
+        {
+            "surveys": policy.scope(request.user, "surveys", queries_surveys.surveys_with_counts()),
+            "form": form,
+        },
     )
 
 

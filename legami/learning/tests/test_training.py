@@ -94,7 +94,7 @@ def test_full_or_started_sessions_refuse_and_cancelling_frees_a_place(client, co
     ("changes", "field", "words"),
     [
         ({"capacity": 0}, "capacity", "at least one place"),
-        ({"comune": None}, "comune", "online address"),
+        ({"comune": None, "online_url": "https://meet.example.org/x"}, "comune", "organises it"),
     ],
 )
 def test_bad_sessions_are_named_and_not_saved(course, geography, changes, field, words):
@@ -160,8 +160,11 @@ def test_api_lists_coming_sessions_and_registers(client, course, geography):
     rows = client.get(reverse("api:learning-session-list")).json()["results"]
     assert rows[0]["places_left"] == 1 and rows[0]["comune"] == "Arcidosso"
     url = reverse("api:learning-session-register", args=[session.pk])
-    assert client.post(url, PERSON, content_type="application/json").status_code == 201
-    full = client.post(url, {**PERSON, "email": "z@x.it"}, content_type="application/json")
+    unread = client.post(url, {**PERSON, "privacy": False}, content_type="application/json")
+    assert unread.status_code == 400 and "Tick the box" in unread.content.decode()
+    body = {**PERSON, "privacy": True}
+    assert client.post(url, body, content_type="application/json").status_code == 201
+    full = client.post(url, {**body, "email": "z@x.it"}, content_type="application/json")
     assert full.status_code == 400 and "full" in full.content.decode()
     assert client.get(reverse("api:learning-session-list")).json()["results"][0]["places_left"] == 0
 
@@ -273,3 +276,34 @@ def test_the_management_page_opens_without_errors_shown(client, personas):
     client.force_login(personas["territory_admin"])
     page = client.get(reverse("learning:manage")).content.decode()
     assert "This field is required" not in page and "Add the course" in page
+
+
+def test_a_territory_runs_only_its_own_sessions(client, course, geography, personas, world):
+    from legami.conftest import make_user
+    from legami.territory.models import Jurisdiction
+
+    admin = personas["territory_admin"]  # Tuscany
+    starts = timezone.now() + timedelta(days=4)
+    data = {
+        "title": "X",
+        "starts_at": starts,
+        "ends_at": starts + timedelta(hours=1),
+        "capacity": 5,
+        "online_url": "https://meet.example.org/x",
+    }
+    with pytest.raises(ValidationError, match="outside your territory"):
+        services.session_create(
+            by=admin, course=course, data={**data, "comune": geography["casalecchio"]}
+        )
+    elsewhere = services.session_create(
+        by=None, course=course, data={**data, "comune": geography["casalecchio"]}
+    )
+    services.registration_create(by=None, session=elsewhere, data=PERSON)
+    client.force_login(admin)
+    assert client.get(reverse("learning:session_manage", args=[elsewhere.pk])).status_code == 404
+    assert "giulia.rossi" not in client.get(reverse("learning:manage")).content.decode()
+    emilia = make_user("territory_admin", "territorio.emilia@test.legami.example")
+    Jurisdiction.objects.create(user=emilia, comune=geography["casalecchio"])
+    client.force_login(emilia)
+    page = client.get(reverse("learning:session_manage", args=[elsewhere.pk])).content.decode()
+    assert PERSON["email"] in page

@@ -109,7 +109,7 @@ def _kwargs(name, referral):
 def _built():
     """A published organisation survey open to every organisation, an open event-feedback
     round and a manual indicator."""
-    from legami.network.models import Programme
+    from legami.network.models import Organisation, Programme, ProgrammePartner
     from legami.outcomes import services_builder, services_indicators, services_surveys
     from legami.outcomes.models import Indicator, Survey
 
@@ -117,6 +117,10 @@ def _built():
     if survey is None:
         today = timezone.localdate()
         made = {}
+        programme = Programme.objects.first()
+        ProgrammePartner.objects.get_or_create(
+            programme=programme, organisation=Organisation.objects.get(name__contains="Amiata")
+        )
         for purpose in ("organisation", "event"):
             questionnaire = services_builder.questionnaire_create(
                 by=None, data={"name": f"Prova {purpose}", "purpose": purpose}
@@ -134,6 +138,7 @@ def _built():
                 data={
                     "instrument": questionnaire,
                     "title": f"Indagine {purpose}",
+                    "programme": programme if purpose == "organisation" else None,
                     "opens_on": today,
                     "closes_on": today,
                 },

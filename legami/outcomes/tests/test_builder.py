@@ -278,3 +278,25 @@ def test_translations_are_shown_in_the_users_language(client, care):
     api = client.get(reverse("api:outcomes-instrument-detail", args=[instrument.code])).json()
     assert [i["kind"] for i in api["items"]][:3] == ["likert", "likert", "numeric"]
     assert api["items"][0]["section"] == "Come stai" and api["purpose"] == "person"
+
+
+def test_erasure_removes_words_and_choices_the_export_shows_them(care):
+    from legami.referrals.services import subject_erase, subject_export
+
+    referral = engage(care)
+    instrument = _build(None)
+    services.response_record(
+        by=care["link_worker"],
+        instrument=instrument,
+        beneficiary=referral.beneficiary,
+        referral=referral,
+        timepoint="baseline",
+        administered_on=timezone.localdate(),
+        answers={1: 2, 2: 2, 5: [1, 2], 6: "Abito in via Roma 3"},
+    )
+    exported = subject_export(by=care["dpo"], beneficiary=referral.beneficiary)
+    answers = exported["questionnaires"][0]["answers"]
+    assert answers["5"] == [1, 2] and answers["6"] == "Abito in via Roma 3"
+    subject_erase(by=care["dpo"], beneficiary=referral.beneficiary, reason="Richiesta scritta")
+    kept = {a.item.number: a for a in Answer.objects.all()}
+    assert kept[6].text == "" and kept[5].choices == [] and kept[1].value == 2

@@ -112,7 +112,7 @@ def test_opening_a_survey_checks_its_questionnaire_and_dates(care):
 
 
 def test_event_feedback_is_anonymous_and_counted(client, care):
-    survey = _survey("event")
+    survey = _survey("event", programme=care["programme"])
     url = reverse("outcomes_public:feedback", args=[survey.token])
     given = [
         {"item_1": "5", "item_2": ["1", "2"], "item_3": "3"},
@@ -189,7 +189,7 @@ def test_api_answers_for_an_organisation_and_reads_results(client, care):
 
 def test_results_page_queries_do_not_grow_with_answers(client, care, django_assert_num_queries):
     """The results are counted by the database: 3 or 30 answers, the same queries."""
-    survey = _survey("event")
+    survey = _survey("event", programme=care["programme"])
     client.force_login(care["territory_admin"])
     url = reverse("outcomes:survey", args=[survey.pk])
 
@@ -218,3 +218,19 @@ def test_answers_of_any_wrong_type_are_refused_not_crashed(client, care, answers
         services_surveys.feedback_submit(survey=survey, answers=answers)
     assert "answers" in raised.value.message_dict
     assert not SurveyResponse.objects.exists()
+
+
+def test_a_territory_admin_reads_only_the_surveys_of_programmes_it_runs(client, care):
+    from legami.conftest import make_user
+    from legami.territory.models import Jurisdiction
+
+    survey = _survey("organisation", programme=care["programme"])
+    client.force_login(care["territory_admin"])  # Tuscany: the programme's lead is theirs
+    assert client.get(reverse("outcomes:survey", args=[survey.pk])).status_code == 200
+    other = make_user("territory_admin", "territorio.altrove@test.legami.example")
+    Jurisdiction.objects.create(user=other, comune=care["casalecchio"])
+    client.force_login(other)
+    assert client.get(reverse("outcomes:survey", args=[survey.pk])).status_code == 404
+    assert "Indagine 2026" not in client.get(reverse("outcomes:surveys")).content.decode()
+    api = client.get(reverse("api:outcomes-survey-results", args=[survey.pk]))
+    assert api.status_code == 404
