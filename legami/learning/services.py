@@ -2,6 +2,7 @@
 anyone (the last places taken once, under a lock), attendance. Checked, atomic, audited."""
 
 import logging
+import secrets
 import smtplib
 
 from django.core.exceptions import ValidationError
@@ -153,10 +154,15 @@ ERASED = "—"
 
 
 def _erase(registrations) -> int:
+    # One random stand-in per address: the person's sessions still count as one person in
+    # "people trained", and nothing leads back to the address.
+    stand_ins = {}
     count = 0
     for registration in registrations:
+        if registration.email not in stand_ins:
+            stand_ins[registration.email] = f"erased-{secrets.token_hex(8)}@invalid"
         registration.first_name = registration.last_name = ERASED
-        registration.email = f"erased-{registration.pk}@invalid"
+        registration.email = stand_ins[registration.email]
         registration.organisation_name = registration.role = ""
         registration.user = None
         registration.save()
