@@ -5,9 +5,11 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import Throttled
 from rest_framework.response import Response as ApiResponse
 from rest_framework.routers import SimpleRouter
 
+from legami.core import ratelimit
 from legami.core.api import run_service
 from legami.core.permissions import PolicyPermission
 
@@ -77,6 +79,9 @@ class SessionViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def register(self, request, pk=None):
         session = self.get_object()
+        if ratelimit.exceeded(request, services.RATE_LIMITS):
+            raise Throttled(detail=_("Too many registrations from this connection: try later."))
+        ratelimit.hit("training:tried", request)
         data = RegistrationInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         run_service(
@@ -85,6 +90,7 @@ class SessionViewSet(viewsets.ReadOnlyModelViewSet):
             session=session,
             data=data.validated_data,
         )
+        ratelimit.hit("training:sent", request)
         return ApiResponse(status=status.HTTP_201_CREATED)
 
 

@@ -31,6 +31,9 @@ COURSE_FIELDS = (
 )
 SESSION_FIELDS = ("title", "starts_at", "ends_at", "comune", "address", "online_url", "capacity")
 REGISTRATION_FIELDS = ("first_name", "last_name", "email", "organisation_name", "role")
+# Per connection per hour (page and API alike): a colleague may register a few people of an
+# office; a script may not fill a course with invented addresses.
+RATE_LIMITS = {"training:sent": 10, "training:tried": 40}
 
 
 @transaction.atomic

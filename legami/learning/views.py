@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from legami.core import ratelimit
 from legami.core.audit import audit
 from legami.core.permissions import permission_required
 from legami.core.views_helpers import submit_form
@@ -37,13 +38,29 @@ def session(request, pk):
     left = max(0, session.left)
     is_open = session.starts_at > timezone.now() and left > 0
     form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and ratelimit.exceeded(request, services.RATE_LIMITS):
+        form.add_error(
+            None,
+            _(
+                "We have received many registrations from this connection in the last hour. "
+                "Please try again later, or write to the organisers."
+            ),
+        )
+        return render(
+            request,
+            "learning/session.html",
+            {"session": session, "left": left, "is_open": is_open, "form": form},
+            status=429,
+        )
     if request.method == "POST":
+        ratelimit.hit("training:tried", request)
         saved = submit_form(
             request,
             form,
             lambda data: services.registration_create(by=request.user, session=session, data=data),
         )
         if saved is not None:
+            ratelimit.hit("training:sent", request)
             return render(request, "learning/registered.html", {"session": session})
     return render(
         request,

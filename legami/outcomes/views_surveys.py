@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from legami.core import ratelimit
 from legami.core.permissions import permission_required
 from legami.core.roles import EVALUATOR, TERRITORY_ADMIN, effective_role
 from legami.core.views_helpers import add_service_errors, submit_form
@@ -26,6 +27,9 @@ from .models import Purpose
 from .models_surveys import Survey
 from .permissions import policy
 from .scopes import programmes_run
+
+# Answers sent per connection per hour: a whole room on the venue's Wi-Fi shares one address.
+FEEDBACK_LIMIT = 200
 
 
 def _activities(user):
@@ -147,12 +151,24 @@ def feedback(request, token):
         )
         return render(request, "outcomes/answer_unusable.html", {"message": message}, status=410)
     form = AnswersForm(request.POST or None, instrument=survey.instrument)
+    if request.method == "POST" and ratelimit.exceeded(request, {"feedback": FEEDBACK_LIMIT}):
+        form.add_error(
+            None,
+            _(
+                "We have received many answers from this connection in the last hour. Thank you: "
+                "please try again later."
+            ),
+        )
+        return render(
+            request, "outcomes/feedback.html", {"survey": survey, "form": form}, status=429
+        )
     if request.method == "POST" and form.is_valid():
         try:
             services_surveys.feedback_submit(survey=survey, answers=form.answers())
         except ValidationError as error:
             add_service_errors(form, error)
         else:
+            ratelimit.hit("feedback", request)
             return redirect("outcomes:answer_done")
     return render(
         request,

@@ -6,7 +6,6 @@ from datetime import date
 from functools import reduce
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse
@@ -18,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from legami.accounts.models import Role
+from legami.core import ratelimit
 from legami.core.audit import audit
 from legami.core.permissions import permission_required
 from legami.core.roles import ANONYMOUS, CITIZEN, SUPERUSER, effective_role
@@ -42,25 +42,7 @@ from .services_settings import SETTINGS_FIELDS, referral_settings_save
 # --- self-referral ------------------------------------------------------------------------------
 SELF_REFER_LIMIT = 5  # requests sent per address per hour
 SELF_REFER_ATTEMPTS = 30  # form submissions, valid or not, per address per hour
-RATE_WINDOW = 3600
 SESSION_KEY = "legami_self_referral"
-
-
-def _client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
-def _hits(kind: str, address: str) -> int:
-    return cache.get(f"legami:self-refer:{kind}:{address}", 0)
-
-
-def _hit(kind: str, address: str) -> None:
-    key = f"legami:self-refer:{kind}:{address}"
-    cache.add(key, 0, RATE_WINDOW)
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, RATE_WINDOW)
 
 
 def _may_self_refer(user) -> bool:
@@ -85,10 +67,9 @@ def self_refer(request):
     form = SelfReferralForm(request.POST or None, initial=initial)
     status = 200
     if request.method == "POST":
-        address = _client_address(request)
-        if (
-            _hits("sent", address) >= SELF_REFER_LIMIT
-            or _hits("tried", address) >= SELF_REFER_ATTEMPTS
+        if ratelimit.exceeded(
+            request,
+            {"self-refer:sent": SELF_REFER_LIMIT, "self-refer:tried": SELF_REFER_ATTEMPTS},
         ):
             messages.error(
                 request,
@@ -99,7 +80,7 @@ def self_refer(request):
             )
             status = 429
         else:
-            _hit("tried", address)
+            ratelimit.hit("self-refer:tried", request)
             referral = submit_form(
                 request,
                 form,
@@ -114,7 +95,7 @@ def self_refer(request):
                 ),
             )
             if referral is not None:
-                _hit("sent", address)
+                ratelimit.hit("self-refer:sent", request)
                 request.session[SESSION_KEY] = {
                     "due": referral.first_contact_due.isoformat(),
                     "contact": form.cleaned_data["preferred_contact"],

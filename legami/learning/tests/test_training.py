@@ -309,3 +309,17 @@ def test_a_territory_runs_only_its_own_sessions(client, course, geography, perso
     client.force_login(emilia)
     page = client.get(reverse("learning:session_manage", args=[elsewhere.pk])).content.decode()
     assert PERSON["email"] in page
+
+
+def test_one_connection_cannot_fill_a_course(client, course, geography, monkeypatch):
+    monkeypatch.setitem(services.RATE_LIMITS, "training:sent", 2)
+    session = _session(course, geography, capacity=10)
+    url = reverse("learning:session", args=[session.pk])
+    for n in range(2):
+        client.post(url, {**PERSON, "email": f"p{n}@x.it", "privacy": "on"})
+    refused = client.post(url, {**PERSON, "email": "p9@x.it", "privacy": "on"})
+    assert refused.status_code == 429 and "many registrations" in refused.content.decode()
+    api = reverse("api:learning-session-register", args=[session.pk])
+    body = {**PERSON, "email": "p8@x.it", "privacy": True}
+    assert client.post(api, body, content_type="application/json").status_code == 429
+    assert Registration.objects.count() == 2

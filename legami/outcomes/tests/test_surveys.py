@@ -234,3 +234,16 @@ def test_a_territory_admin_reads_only_the_surveys_of_programmes_it_runs(client, 
     assert "Indagine 2026" not in client.get(reverse("outcomes:surveys")).content.decode()
     api = client.get(reverse("api:outcomes-survey-results", args=[survey.pk]))
     assert api.status_code == 404
+
+
+def test_one_connection_cannot_flood_event_feedback(client, care, monkeypatch):
+    from legami.outcomes import views_surveys
+
+    monkeypatch.setattr(views_surveys, "FEEDBACK_LIMIT", 2)
+    survey = _survey("event")
+    url = reverse("outcomes_public:feedback", args=[survey.token])
+    for _ in range(2):
+        assert client.post(url, {"item_1": "4", "item_3": "2"}).status_code == 302
+    refused = client.post(url, {"item_1": "4", "item_3": "2"})
+    assert refused.status_code == 429 and "many answers" in refused.content.decode()
+    assert SurveyResponse.objects.count() == 2
