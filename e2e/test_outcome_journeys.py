@@ -141,3 +141,78 @@ def test_admin_builds_event_feedback_and_a_participant_answers_on_a_phone(care, 
     page.reload()
     expect(page.locator("p.lead")).to_contain_text("1 risposta")
     expect(page.get_by_text("Più soste all'ombra")).to_be_visible()
+
+
+def test_a_provider_answers_for_its_organisation_and_the_admin_tracks_indicators(
+    care, open_page, journey
+):
+    from legami.network.models import ProgrammePartner
+    from legami.outcomes import services_builder, services_surveys
+    from legami.outcomes.models import Indicator, SurveyResponse
+
+    ProgrammePartner.objects.create(programme=care["programme"], organisation=care["association"])
+    draft = services_builder.questionnaire_create(
+        by=None, data={"name": "Mappatura della rete", "purpose": "organisation"}
+    )
+    services_builder.item_add(
+        by=None,
+        instrument=draft,
+        data={"kind": "numeric", "text": "Nuove collaborazioni", "scale_min": 0, "scale_max": 99},
+    )
+    services_builder.item_add(
+        by=None,
+        instrument=draft,
+        data={"kind": "multiple", "text": "Innovazioni", "options": "Servizi\nSpazi\nFondi"},
+    )
+    questionnaire = services_builder.questionnaire_publish(by=None, instrument=draft, scored=False)
+    today = timezone.localdate()
+    services_surveys.survey_open(
+        by=None,
+        data={
+            "instrument": questionnaire,
+            "title": "Indagine alle organizzazioni",
+            "programme": care["programme"],
+            "opens_on": today,
+            "closes_on": today,
+        },
+    )
+
+    provider = open_page(DESKTOP)
+    sign_in(provider, care["provider"])
+    provider.goto("/impatto/indagini/da-compilare/")
+    journey.check_accessibility(provider, "surveys-to-answer")
+    provider.get_by_role("link", name="Rispondi").click()
+    provider.locator("#id_item_1").fill("4")
+    provider.locator("label[for='id_item_2_0']").click()
+    provider.locator("label[for='id_item_2_2']").click()
+    journey.check_accessibility(provider, "survey-answer")
+    provider.get_by_role("button", name="Invia le risposte").click()
+    expect(provider.locator(".alert-success")).to_contain_text("risposte della tua organizzazione")
+    assert SurveyResponse.objects.get().organisation == care["association"]
+
+    admin = open_page(DESKTOP)
+    sign_in(admin, care["territory_admin"])
+    admin.goto("/impatto/indagini/")
+    journey.check_accessibility(admin, "surveys")
+    admin.get_by_role("link", name="Indagine alle organizzazioni").click()
+    expect(admin.locator("p.lead")).to_contain_text("1 risposta")
+    admin.goto(f"/impatto/organizzazioni/?programme={care['programme'].pk}")
+    admin.locator("#id_area").select_option("competences")
+    admin.locator("#id_name").fill("Operatori formati")
+    admin.locator("#id_target_value").fill("20")
+    admin.locator("#id_target_date").fill(str(today.replace(year=today.year + 1)))
+    admin.get_by_role("button", name="Aggiungi l'indicatore").click()
+    expect(admin.locator(".alert-success")).to_contain_text("Indicatore aggiunto")
+    indicator = Indicator.objects.get()
+    admin.locator("summary").first.click()
+    admin.locator(f"#id_reading-{indicator.pk}-measured_on").fill(str(today))
+    admin.locator(f"#id_reading-{indicator.pk}-value").fill("5")
+    admin.get_by_role("button", name="Registra").click()
+    expect(admin.locator("table")).to_contain_text("25%")
+    journey.check_accessibility(admin, "organisations")
+    for path, label in (
+        ("/impatto/questionari/", "questionnaires"),
+        ("/formazione/gestione/", "training-admin"),
+    ):
+        admin.goto(path)
+        journey.check_accessibility(admin, label)

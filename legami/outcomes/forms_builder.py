@@ -98,7 +98,8 @@ class SurveyForm(forms.ModelForm):
 
 
 class OrganisationForm(forms.Form):
-    organisation = forms.ModelChoiceField(label=_("On behalf of"), queryset=None)
+    # No blank choice: a member of one organisation (the usual case) has nothing to pick.
+    organisation = forms.ModelChoiceField(label=_("On behalf of"), queryset=None, empty_label=None)
 
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
