@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from legami.referrals import pdf
 
+from . import queries_indicators
 from .queries import DIMENSIONS, Impact, ImpactRow
 
 WIDTH, ROW, LABEL = 640, 26, 220
@@ -84,6 +85,8 @@ def impact_pdf(report: Impact, *, programme=None, date_from=None, date_to=None) 
             "today": timezone.localdate(),
             "chart": chart_svg(report, title),
             "chart_title": title,
+            # A programme's report also says what changed for the organisations running it.
+            "indicators": queries_indicators.programme_indicators(programme) if programme else [],
         },
     )
     return pdf.html_to_pdf(html)

@@ -275,3 +275,28 @@ def test_ons4_is_compared_one_question_at_a_time_against_scipy(client, care):
     assert bad.status_code == 400 and "no question" in bad.content.decode()
     page = client.get(reverse("outcomes:dashboard"), {"instrument": ons4.pk, "subscale": "anxiety"})
     assert "ONS personal well-being (ONS4) · Anxiety" in page.content.decode()
+
+
+def test_a_programmes_pdf_report_adds_its_organisation_indicators(client, care, monkeypatch):
+    from legami.outcomes import services_indicators
+    from legami.referrals import pdf
+
+    drawn = []
+    monkeypatch.setattr(pdf, "html_to_pdf", lambda html: drawn.append(html) or b"%PDF-")
+    services_indicators.indicator_create(
+        by=None,
+        data={
+            "programme": care["programme"],
+            "area": "network",
+            "name": "Nuovi legami nella rete",
+            "metric": "partners",
+            "target_value": 4,
+            "target_date": care["programme"].start_date + timedelta(days=300),
+        },
+    )
+    client.force_login(care["territory_admin"])
+    client.get(reverse("outcomes:dashboard_pdf"), {"programme": care["programme"].pk})
+    client.get(reverse("outcomes:dashboard_pdf"))
+    with_programme, without = drawn
+    assert "Nuovi legami nella rete" in with_programme and "25%" in with_programme
+    assert "Nuovi legami nella rete" not in without
