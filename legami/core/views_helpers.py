@@ -6,6 +6,13 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.paginator import Paginator
 
 
+def id_param(value) -> int | None:
+    """A database id from a query parameter, or None. Only ASCII digits: "²".isdigit() is True
+    but int("²") fails; and short enough to fit the column."""
+    value = str(value or "")
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 12 else None
+
+
 def paginate(request, queryset, per_page: int = 25):
     """A page of `queryset`; a bad or out-of-range page number gives the nearest page,
     never an error."""

@@ -114,7 +114,7 @@ def manage(request):
 @permission_required(policy, "manage")
 def session_manage(request, pk):
     session = policy.get_object_or_404(
-        request.user, "manage", TrainingSession.objects.select_related("course", "comune"), pk=pk
+        request.user, "manage", queries.with_places(TrainingSession.objects.all()), pk=pk
     )
     if request.method == "POST":
         try:
@@ -137,7 +137,7 @@ def session_manage(request, pk):
             "session": session,
             "registrations": registrations,
             "started": session.starts_at <= timezone.now(),
-            "left": services.places_left(session),
+            "left": max(0, session.left),
         },
     )
 

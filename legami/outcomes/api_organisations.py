@@ -9,6 +9,7 @@ from rest_framework.response import Response as ApiResponse
 
 from legami.core.api import run_service
 from legami.core.permissions import PolicyPermission
+from legami.core.views_helpers import id_param
 from legami.network.models import Organisation, Programme
 
 from . import queries_indicators, queries_surveys, services_surveys
@@ -156,8 +157,8 @@ class IndicatorViewSet(viewsets.GenericViewSet):
     @extend_schema(parameters=[OpenApiParameter("programme", int, required=True)])
     def list(self, request):
         value = request.query_params.get("programme", "")
-        is_id = value.isascii() and value.isdigit()
-        programme = Programme.objects.filter(pk=value).first() if is_id else None
+        chosen = id_param(value)
+        programme = Programme.objects.filter(pk=chosen).first() if chosen else None
         if programme is None:
             raise serializers.ValidationError({"programme": [_("Give the id of a programme.")]})
         rows = queries_indicators.programme_indicators(programme)

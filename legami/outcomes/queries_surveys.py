@@ -1,10 +1,12 @@
 """Reading surveys: their results counted in the database, and the surveys a member of an
 organisation is asked to answer."""
 
+from collections import defaultdict
+
 from django.db.models import Avg, Count, Max, Min, Q, QuerySet
 from django.utils import timezone
 
-from legami.network.models import Organisation
+from legami.network.models import Organisation, ProgrammePartner
 
 from .models import ItemKind, Purpose
 from .models_surveys import Survey, SurveyAnswer, SurveyResponse
@@ -81,27 +83,36 @@ def survey_results(survey: Survey) -> dict:
 
 def surveys_for_member(user) -> list[dict]:
     """Open organisation surveys that ask one of the user's organisations, each with the
-    organisations still to answer."""
-    mine = Organisation.objects.filter(memberships__person__user=user).distinct()
+    organisations still to answer. Three queries, however many surveys are open."""
+    mine = list(Organisation.objects.filter(memberships__person__user=user).distinct())
+    partners = defaultdict(set)  # programme -> the user's organisations among its partners
+    for programme_id, organisation_id in ProgrammePartner.objects.filter(
+        organisation__in=mine
+    ).values_list("programme_id", "organisation_id"):
+        partners[programme_id].add(organisation_id)
     today = timezone.localdate()
-    surveys = Survey.objects.filter(
-        instrument__purpose=Purpose.ORGANISATION, opens_on__lte=today, closes_on__gte=today
-    ).filter(Q(programme__isnull=True) | Q(programme__partners__organisation__in=mine))
-    result = []
-    for survey in surveys.select_related("programme", "instrument").distinct():
-        asked = mine
-        if survey.programme_id:
-            asked = mine.filter(partnerships__programme_id=survey.programme_id)
-        answered = set(
-            SurveyResponse.objects.filter(survey=survey, organisation__in=asked).values_list(
-                "organisation_id", flat=True
-            )
+    surveys = list(
+        Survey.objects.filter(
+            instrument__purpose=Purpose.ORGANISATION, opens_on__lte=today, closes_on__gte=today
         )
+        .filter(Q(programme__isnull=True) | Q(programme__in=list(partners)))
+        .select_related("programme", "instrument")
+    )
+    answered = set(
+        SurveyResponse.objects.filter(survey__in=surveys, organisation__in=mine).values_list(
+            "survey_id", "organisation_id"
+        )
+    )
+    result = []
+    for survey in surveys:
+        asked = [
+            o for o in mine if not survey.programme_id or o.pk in partners[survey.programme_id]
+        ]
         result.append(
             {
                 "survey": survey,
-                "to_answer": [o for o in asked if o.pk not in answered],
-                "answered": [o for o in asked if o.pk in answered],
+                "to_answer": [o for o in asked if (survey.pk, o.pk) not in answered],
+                "answered": [o for o in asked if (survey.pk, o.pk) in answered],
             }
         )
     return result

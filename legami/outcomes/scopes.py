@@ -5,6 +5,8 @@ evaluators everywhere; nobody else sees a score."""
 from django.db.models import Q, QuerySet
 
 from legami.core.roles import EVALUATOR, SUPERUSER, TERRITORY_ADMIN, effective_role
+from legami.directory.queries import published_activities
+from legami.directory.scopes import activities_in_territory
 from legami.network.models import Programme
 from legami.network.queries import programmes_editable
 from legami.referrals.scopes import referrals_workable
@@ -41,6 +43,15 @@ def programmes_run(user) -> QuerySet:
     return programmes_editable(user, Programme.objects.all())
 
 
+def runs_programme(user, programme) -> bool:
+    """Whether a user defines the indicators of `programme` (the indicators_edit rule)."""
+    from .permissions import policy  # the policy names this module's scopes
+
+    return policy.allows(user, "indicators_edit") and (
+        programmes_run(user).filter(pk=programme.pk).exists()
+    )
+
+
 def surveys_in_territory(user, surveys: QuerySet) -> QuerySet:
     """Evaluators read every survey; a territory administrator those of the programmes they
     run and the ones they opened themselves."""
@@ -56,3 +67,19 @@ def indicators_in_territory(user, indicators: QuerySet) -> QuerySet:
     if effective_role(user) == TERRITORY_ADMIN:
         return indicators.filter(programme__in=programmes_run(user))
     return indicators.none()
+
+
+def programmes_surveyed(user) -> QuerySet:
+    """The programmes a user may open a survey for: an evaluator any, others those they run."""
+    if effective_role(user) == EVALUATOR:
+        return Programme.objects.all()
+    return programmes_run(user)
+
+
+def activities_surveyed(user) -> QuerySet:
+    """The published activities event feedback may be about: a territory administrator's own
+    territory, everywhere for the others allowed to open surveys."""
+    activities = published_activities().order_by("name")
+    if effective_role(user) == TERRITORY_ADMIN:
+        return activities_in_territory(user, activities)
+    return activities

@@ -3,8 +3,7 @@
 import secrets
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from legami.core.audit import audit
@@ -96,6 +95,8 @@ def survey_answer_for_organisation(
         raise ValidationError(
             {"organisation": _("This survey is for the partners of another programme.")}
         )
+    # The survey's row is locked above: a second answer sent at the same moment waits, then
+    # finds the first here (the unique constraint stays as the database's own guarantee).
     if SurveyResponse.objects.filter(survey=survey, organisation=organisation).exists():
         raise ValidationError(
             {
@@ -103,22 +104,7 @@ def survey_answer_for_organisation(
                 % {"name": organisation.name}
             }
         )
-    try:
-        with transaction.atomic():
-            response = _record(
-                survey,
-                answers,
-                organisation=organisation,
-                submitted_by=by,
-                submitted_at=timezone.now(),
-            )
-    except IntegrityError:  # the same organisation, sent twice at once
-        raise ValidationError(
-            {
-                "organisation": _("%(name)s has already answered this survey.")
-                % {"name": organisation.name}
-            }
-        ) from None
+    response = _record(survey, answers, organisation=organisation, submitted_by=by)
     audit(by=by, action="create", obj=response, purpose="organisation survey")
     return response
 

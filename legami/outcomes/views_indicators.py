@@ -8,20 +8,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from legami.core.permissions import permission_required
-from legami.core.views_helpers import submit_form
+from legami.core.views_helpers import id_param, submit_form
 from legami.network.models import Programme
 
 from . import queries_indicators, services_indicators
 from .forms_builder import IndicatorForm, ReadingForm
 from .models_indicators import Indicator, Metric
 from .permissions import policy
-from .scopes import programmes_run
-
-
-def _is_id(value) -> bool:
-    # "²".isdigit() is True but int("²") fails: only ASCII digits make an id.
-    value = str(value or "")
-    return value.isascii() and value.isdigit()
+from .scopes import runs_programme
 
 
 @require_http_methods(["GET", "POST"])
@@ -29,13 +23,10 @@ def _is_id(value) -> bool:
 def organisations(request):
     programmes = Programme.objects.order_by("name")
     chosen = request.GET.get("programme") or request.POST.get("programme")
-    programme = programmes.filter(pk=chosen).first() if _is_id(chosen) else None
+    chosen = id_param(chosen)
+    programme = programmes.filter(pk=chosen).first() if chosen else None
     programme = programme or programmes.first()
-    can_edit = (
-        policy.allows(request.user, "indicators_edit")
-        and programme is not None
-        and programmes_run(request.user).filter(pk=programme.pk).exists()
-    )
+    can_edit = programme is not None and runs_programme(request.user, programme)
     form = IndicatorForm(request.POST or None) if can_edit else None
     if request.method == "POST":
         if not can_edit or programme is None:

@@ -14,11 +14,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from legami.core import ratelimit
 from legami.core.permissions import permission_required
-from legami.core.roles import EVALUATOR, TERRITORY_ADMIN, effective_role
 from legami.core.views_helpers import add_service_errors, submit_form
-from legami.directory.queries import published_activities
-from legami.directory.scopes import activities_in_territory
-from legami.network.models import Organisation, Programme
+from legami.network.models import Organisation
 
 from . import queries_surveys, services_surveys
 from .forms import AnswersForm
@@ -26,17 +23,10 @@ from .forms_builder import OrganisationForm, SurveyForm
 from .models import Purpose
 from .models_surveys import Survey
 from .permissions import policy
-from .scopes import programmes_run
+from .scopes import activities_surveyed, programmes_surveyed
 
 # Answers sent per connection per hour: a whole room on the venue's Wi-Fi shares one address.
 FEEDBACK_LIMIT = 200
-
-
-def _activities(user):
-    activities = published_activities().order_by("name")
-    if effective_role(user) == TERRITORY_ADMIN:
-        return activities_in_territory(user, activities)
-    return activities
 
 
 @require_http_methods(["GET", "POST"])
@@ -44,10 +34,8 @@ def _activities(user):
 def surveys(request):
     form = SurveyForm(
         request.POST or None,
-        activities=_activities(request.user),
-        programmes=programmes_run(request.user)
-        if effective_role(request.user) != EVALUATOR
-        else Programme.objects.all(),
+        activities=activities_surveyed(request.user),
+        programmes=programmes_surveyed(request.user),
     )
     opened = submit_form(
         request, form, lambda data: services_surveys.survey_open(by=request.user, data=data)

@@ -21,6 +21,7 @@ from django.utils import timezone
 from legami.accounts.models import User
 from legami.core.crypto import keyed_hash
 from legami.core.roles import LINK_WORKER
+from legami.core.views_helpers import id_param
 from legami.territory.models import Comune
 
 from .models import (
@@ -63,9 +64,7 @@ class CaseloadFilter:
     @classmethod
     def from_params(cls, params) -> "CaseloadFilter":
         def as_int(name):
-            value = params.get(name, "")
-            value = str(value)
-            return int(value) if value.isascii() and value.isdigit() and len(value) < 12 else None
+            return id_param(params.get(name, ""))
 
         view = params.get("view", "mine")
         status = params.get("status", "")

@@ -153,19 +153,23 @@ def test_publishing_checks_and_scores_the_scale_questions(care):
         services_builder.questionnaire_copy(by=None, instrument=Instrument.objects.get(code="who5"))
 
 
-def test_a_person_answers_a_built_questionnaire(client, care):
-    referral = engage(care)
-    instrument = _build(care["territory_admin"])
-    answers = {1: 3, 2: 1, 3: 12, 4: 2, 5: [1, 3], 6: "Mi piace il tè delle cinque."}
-    response = services.response_record(
+def _answer(care, referral, instrument, answers, timepoint="baseline"):
+    return services.response_record(
         by=care["link_worker"],
         instrument=instrument,
         beneficiary=referral.beneficiary,
         referral=referral,
-        timepoint="baseline",
+        timepoint=timepoint,
         administered_on=timezone.localdate(),
         answers=answers,
     )
+
+
+def test_a_person_answers_a_built_questionnaire(client, care):
+    referral = engage(care)
+    instrument = _build(care["territory_admin"])
+    answers = {1: 3, 2: 1, 3: 12, 4: 2, 5: [1, 3], 6: "Mi piace il tè delle cinque."}
+    response = _answer(care, referral, instrument, answers)
     # item 2 is reverse scored on 1..3: 1 counts 3; the score adds the two scales
     assert response.is_complete and response.score == 6
     stored = {a.item.number: a for a in Answer.objects.filter(response=response)}
@@ -174,15 +178,7 @@ def test_a_person_answers_a_built_questionnaire(client, care):
         cursor.execute("SELECT text FROM outcomes_answer WHERE text <> ''")
         assert all("tè delle cinque" not in row[0] for row in cursor.fetchall())
 
-    incomplete = services.response_record(
-        by=care["link_worker"],
-        instrument=instrument,
-        beneficiary=referral.beneficiary,
-        referral=referral,
-        timepoint="other",
-        administered_on=timezone.localdate(),
-        answers={1: 2, 2: 2},
-    )
+    incomplete = _answer(care, referral, instrument, {1: 2, 2: 2}, timepoint="other")
     assert not incomplete.is_complete  # question 5 is needed
 
 
@@ -201,15 +197,7 @@ def test_bad_answers_are_named_and_nothing_saved(care, answers, words):
     referral = engage(care)
     instrument = _build(None)
     with pytest.raises(Exception, match=words):
-        services.response_record(
-            by=care["link_worker"],
-            instrument=instrument,
-            beneficiary=referral.beneficiary,
-            referral=referral,
-            timepoint="baseline",
-            administered_on=timezone.localdate(),
-            answers=answers,
-        )
+        _answer(care, referral, instrument, answers)
     assert not Response.objects.exists() and not Answer.objects.exists()
 
 
@@ -285,15 +273,7 @@ def test_erasure_removes_words_and_choices_the_export_shows_them(care):
 
     referral = engage(care)
     instrument = _build(None)
-    services.response_record(
-        by=care["link_worker"],
-        instrument=instrument,
-        beneficiary=referral.beneficiary,
-        referral=referral,
-        timepoint="baseline",
-        administered_on=timezone.localdate(),
-        answers={1: 2, 2: 2, 5: [1, 2], 6: "Abito in via Roma 3"},
-    )
+    _answer(care, referral, instrument, {1: 2, 2: 2, 5: [1, 2], 6: "Abito in via Roma 3"})
     exported = subject_export(by=care["dpo"], beneficiary=referral.beneficiary)
     answers = exported["questionnaires"][0]["answers"]
     assert answers["5"] == [1, 2] and answers["6"] == "Abito in via Roma 3"

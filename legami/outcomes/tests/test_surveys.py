@@ -247,3 +247,19 @@ def test_one_connection_cannot_flood_event_feedback(client, care, monkeypatch):
     refused = client.post(url, {"item_1": "4", "item_3": "2"})
     assert refused.status_code == 429 and "many answers" in refused.content.decode()
     assert SurveyResponse.objects.count() == 2
+
+
+def test_surveys_to_answer_take_the_same_queries_for_one_or_three(
+    client, care, django_assert_num_queries
+):
+    ProgrammePartner.objects.create(programme=care["programme"], organisation=care["association"])
+    client.force_login(care["provider"])
+    url = reverse("outcomes:surveys_to_answer")
+    _survey("organisation", programme=care["programme"])
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        assert "Indagine 2026" in client.get(url).content.decode()
+    _survey("organisation")
+    _survey("organisation", programme=care["programme"])
+    with django_assert_num_queries(len(one.captured_queries)):
+        assert client.get(url).content.decode().count("Indagine 2026") == 3
