@@ -6,8 +6,18 @@ from .roles import effective_role
 
 
 def legami(request):
+    user = getattr(request, "user", None)
+
+    @cache
+    def legami_menu():
+        # Built only by templates that show the header (not by HTMX fragments).
+        from .modules import menu_for
+
+        return menu_for(user, request.path)
+
     return {
-        "legami_role": effective_role(getattr(request, "user", None)),
+        "legami_role": effective_role(user),
+        "legami_menu": legami_menu,
         "legami_demo": settings.LEGAMI_DEMO,
         "map_tile_url": settings.MAP_TILE_URL,
         "map_tile_attribution": settings.MAP_TILE_ATTRIBUTION,

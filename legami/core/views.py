@@ -6,7 +6,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from rest_framework import exceptions as api_errors
 
-from . import queries
+from . import modules, queries
 from .permissions import permission_required
 from .policy import policy
 from .roles import effective_role
@@ -15,13 +15,17 @@ from .views_helpers import paginate
 
 @require_GET
 def home(request):
-    return render(request, "core/home.html")
+    return render(request, "core/home.html", {"cards": modules.home_cards(request.user)})
 
 
 @require_GET
 @login_required
 def dashboard(request):
-    return render(request, "core/dashboard.html", {"role": effective_role(request.user)})
+    return render(
+        request,
+        "core/dashboard.html",
+        {"role": effective_role(request.user), "sections": modules.work_for(request.user)},
+    )
 
 
 @require_GET

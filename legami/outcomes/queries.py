@@ -31,6 +31,7 @@ from legami.territory.models import Comune
 
 from . import stats
 from .models import FOLLOW_UPS, Instrument, Response, Timepoint
+from .permissions import policy
 
 NOT_RECORDED = "-"
 
@@ -108,6 +109,16 @@ def due_follow_ups(referrals: QuerySet[Referral], *, today: date | None = None) 
                 )
                 break  # one reminder at a time per questionnaire: the earliest missing
     return due
+
+
+def due_for(user) -> list[dict]:
+    """The follow-ups due for the link worker's own caseload."""
+    referrals = policy.scope(user, "administer", Referral.objects.all()).filter(link_worker=user)
+    return due_follow_ups(referrals)
+
+
+def due_count(user) -> int:
+    return len(due_for(user))
 
 
 # --- impact dashboard ------------------------------------------------------------------------

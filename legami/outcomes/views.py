@@ -158,10 +158,7 @@ def link_create(request, pk):
 @require_GET
 @permission_required(policy, "administer")
 def due(request):
-    referrals = policy.scope(request.user, "administer", Referral.objects.all()).filter(
-        link_worker=request.user
-    )
-    return render(request, "outcomes/due.html", {"due": queries.due_follow_ups(referrals)})
+    return render(request, "outcomes/due.html", {"due": queries.due_for(request.user)})
 
 
 # --- the person, on their phone, without an account ----------------------------------------

@@ -341,3 +341,18 @@ def research_rows() -> QuerySet:
         )
         .order_by("pk")
     )
+
+
+# --- counts beside the links of a person's work (module.py) ----------------------------------
+def overdue_first_contacts(user) -> int:
+    return caseload_ids(user, CaseloadFilter(view="all", overdue=True)).count()
+
+
+def waiting_for_link_worker(user) -> int:
+    return caseload_ids(user, CaseloadFilter(view="unassigned", status="open")).count()
+
+
+def provider_answers_waiting(user) -> int:
+    return policy.scope(user, "respond", Enrolment.objects.all()).filter(
+        status=EnrolmentStatus.PENDING
+    ).count()

@@ -80,6 +80,15 @@ class Comune(models.Model):
     inner_area_class = models.CharField(
         _("inner-area class"), max_length=1, choices=InnerAreaClass.choices, blank=True
     )
+    # Average travel time to the nearest pole of services (Mappa Aree Interne 2020).
+    minutes_to_pole = models.DecimalField(
+        _("minutes to the nearest pole"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
 
     class Meta:
         verbose_name = _("comune")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from legami.core.audit import audit
@@ -38,6 +39,8 @@ class LoadReport:
     comuni_updated: int = 0
     coordinates: int = 0
     inner_areas: int = 0
+    # Rows of the official files about comuni that no longer exist (merged since): skipped.
+    skipped: int = 0
 
 
 def parse_istat_list(text: str) -> list[dict]:
@@ -57,16 +60,69 @@ def parse_istat_list(text: str) -> list[dict]:
     return parsed
 
 
-def _read_keyed_csv(path: Path, columns: tuple[str, ...]) -> list[dict]:
-    with path.open(encoding="utf-8", newline="") as handle:
+# The official files (data/README.md) and Legami's own short form, by column meaning.
+COLUMN_NAMES = {
+    "istat_code": ("istat_code", "pro_com_t"),
+    "latitude": ("latitude", "lat"),
+    "longitude": ("longitude", "lon"),
+    "class": ("class", "cod_ai_2020"),
+    "minutes": ("minutes_to_pole", "minuti_polo"),
+    "population": ("population", "popolazione_2020"),
+}
+# Comuni born since the official files (mergers, a change of province) and the comuni they
+# came from, after ISTAT's record of administrative changes: a new comune takes its
+# predecessors' inner-area class and, where the files have none, the point of the most
+# populous predecessor.
+SUCCESSORS = Path(__file__).resolve().parent / "data" / "successori.csv"
+
+
+def _successors() -> dict[str, list[str]]:
+    table: dict[str, list[str]] = {}
+    with SUCCESSORS.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            table.setdefault(row["successor"], []).append(row["predecessor"])
+    return table
+
+
+def _with_successors(rows: list[dict], by_code: dict, combine) -> list[dict]:
+    """`rows` plus one row for each comune of today's list that has none but whose
+    predecessors have, built by `combine(predecessor rows)`."""
+    present = {row["istat_code"].strip().zfill(6): row for row in rows}
+    extra = []
+    for successor, predecessors in _successors().items():
+        found = [present[code] for code in predecessors if code in present]
+        if successor in by_code and successor not in present and found:
+            extra.append({**combine(found), "istat_code": successor})
+    return rows + extra
+
+
+def _population(row) -> float:
+    try:
+        return float(row.get("population") or 0)
+    except ValueError:
+        return 0.0
+
+
+def _read_keyed_csv(
+    path: Path, columns: tuple[str, ...], optional: tuple[str, ...] = ()
+) -> list[dict]:
+    """Rows keyed by Legami's column names, whichever of the known spellings the file uses."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
-        missing = [c for c in columns if c not in (reader.fieldnames or [])]
+        header = reader.fieldnames or []
+        found = {
+            key: next((name for name in COLUMN_NAMES.get(key, (key,)) if name in header), None)
+            for key in (*columns, *optional)
+        }
+        missing = [key for key in columns if found[key] is None]
         if missing:
             raise ValidationError(
                 _("%(file)s lacks the column(s) %(cols)s.")
                 % {"file": path.name, "cols": ", ".join(missing)}
             )
-        return list(reader)
+        return [
+            {key: (row.get(name) or "") for key, name in found.items() if name} for row in reader
+        ]
 
 
 @transaction.atomic
@@ -117,22 +173,27 @@ def comuni_load(
     )
     report.comuni_created, report.comuni_updated = len(to_create), len(to_update)
     if coordinates is not None:
-        report.coordinates = _load_coordinates(coordinates)
+        report.coordinates, skipped = _load_coordinates(coordinates)
+        report.skipped += skipped
     if inner_areas is not None:
-        report.inner_areas = _load_inner_areas(inner_areas)
+        report.inner_areas, skipped = _load_inner_areas(inner_areas)
+        report.skipped += skipped
     return report
 
 
-def _load_coordinates(path: Path) -> int:
+def _load_coordinates(path: Path) -> tuple[int, int]:
+    """Coordinates by ISTAT code: (comuni changed, rows skipped). A code that is not a comune
+    of today's list is skipped (the official file predates some mergers), not an error."""
     by_code = {c.istat_code: c for c in Comune.objects.all()}
-    changed = []
-    for number, row in enumerate(_read_keyed_csv(path, ("istat_code", "latitude", "longitude")), 2):
-        comune = by_code.get(row["istat_code"].zfill(6))
+    changed, skipped = [], 0
+    rows = _read_keyed_csv(path, ("istat_code", "latitude", "longitude"))
+    # The coordinates file has no population: the first predecessor listed is the seat.
+    rows = _with_successors(rows, by_code, lambda found: dict(found[0]))
+    for number, row in enumerate(rows, 2):
+        comune = by_code.get(row["istat_code"].strip().zfill(6))
         if comune is None:
-            raise ValidationError(
-                _("%(file)s, row %(row)s: no comune has ISTAT code %(code)s.")
-                % {"file": path.name, "row": number, "code": row["istat_code"]}
-            )
+            skipped += 1
+            continue
         try:
             lat, lon = Decimal(row["latitude"]), Decimal(row["longitude"])
         except InvalidOperation:
@@ -145,29 +206,66 @@ def _load_coordinates(path: Path) -> int:
                 _("%(file)s, row %(row)s: the coordinates are outside Italy.")
                 % {"file": path.name, "row": number}
             )
+        lat, lon = lat.quantize(Decimal("0.00001")), lon.quantize(Decimal("0.00001"))
         if (comune.latitude, comune.longitude) != (lat, lon):
             comune.latitude, comune.longitude = lat, lon
             changed.append(comune)
     Comune.objects.bulk_update(changed, ["latitude", "longitude"], batch_size=1000)
-    return len(changed)
+    return len(changed), skipped
 
 
-def _load_inner_areas(path: Path) -> int:
+def _merged_inner_area(found: list[dict]) -> dict:
+    """A merged comune: the class of its most populous predecessor, and the minutes to the
+    pole averaged over the predecessors' residents."""
+    largest = max(found, key=_population)
+    weights = [(_population(row), row.get("minutes", "").strip()) for row in found]
+    weights = [(w, Decimal(m)) for w, m in weights if m]
+    total = sum(w for w, _m in weights)
+    minutes = (
+        str(sum(Decimal(str(w)) * m for w, m in weights) / Decimal(str(total)))
+        if total
+        else largest.get("minutes", "")
+    )
+    return {"class": largest["class"], "minutes": minutes}
+
+
+def _load_inner_areas(path: Path) -> tuple[int, int]:
+    """Inner-area class (A–F) and minutes to the nearest pole by ISTAT code:
+    (comuni changed, rows skipped)."""
     by_code = {c.istat_code: c for c in Comune.objects.all()}
-    changed = []
-    for number, row in enumerate(_read_keyed_csv(path, ("istat_code", "class")), 2):
-        comune = by_code.get(row["istat_code"].zfill(6))
+    changed, skipped = [], 0
+    rows = _read_keyed_csv(path, ("istat_code", "class"), optional=("minutes", "population"))
+    rows = _with_successors(rows, by_code, _merged_inner_area)
+    for number, row in enumerate(rows, 2):
         value = row["class"].strip().upper()
-        if comune is None or value not in InnerAreaClass.values:
+        if value not in InnerAreaClass.values:
             raise ValidationError(
-                _("%(file)s, row %(row)s: unknown comune or inner-area class.")
-                % {"file": path.name, "row": number}
+                _("%(file)s, row %(row)s: %(value)s is not an inner-area class (A to F).")
+                % {"file": path.name, "row": number, "value": value or "—"}
             )
-        if comune.inner_area_class != value:
-            comune.inner_area_class = value
+        minutes = None
+        if row.get("minutes", "").strip():
+            try:
+                minutes = Decimal(row["minutes"].strip()).quantize(Decimal("0.1"))
+            except InvalidOperation:
+                raise ValidationError(
+                    _("%(file)s, row %(row)s: the minutes to the pole are not a number.")
+                    % {"file": path.name, "row": number}
+                ) from None
+            if not 0 <= minutes < 1000:
+                raise ValidationError(
+                    _("%(file)s, row %(row)s: the minutes to the pole are out of range.")
+                    % {"file": path.name, "row": number}
+                )
+        comune = by_code.get(row["istat_code"].strip().zfill(6))
+        if comune is None:
+            skipped += 1
+            continue
+        if (comune.inner_area_class, comune.minutes_to_pole) != (value, minutes):
+            comune.inner_area_class, comune.minutes_to_pole = value, minutes
             changed.append(comune)
-    Comune.objects.bulk_update(changed, ["inner_area_class"], batch_size=1000)
-    return len(changed)
+    Comune.objects.bulk_update(changed, ["inner_area_class", "minutes_to_pole"], batch_size=1000)
+    return len(changed), skipped
 
 
 def _check_comuni_in_scope(by, comuni) -> None:
@@ -216,3 +314,12 @@ def district_update(
         district.comuni.set(comuni)
     audit(by=by, action="update", obj=district, changes=changes)
     return district
+
+
+def comuni_without_territory_data() -> list[Comune]:
+    """Comuni still lacking a point or an inner-area class after a load (newer than the files)."""
+    return list(
+        Comune.objects.filter(
+            Q(latitude__isnull=True) | Q(longitude__isnull=True) | Q(inner_area_class="")
+        ).order_by("istat_code")
+    )

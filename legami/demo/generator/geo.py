@@ -1,7 +1,8 @@
 """Where generated places lie.
 
-Most comuni have no coordinates in Legami (only the handful in territory/data/coordinates.csv
-do). For benchmarks every generated place needs a position, so a comune without one gets a
+Every comune has a point once `load_comuni` has run (territory/data/comuni-coordinate.csv),
+but a few comuni newer than the file have none, and benchmarks need a position for every
+generated place: a comune without one gets a
 SYNTHETIC position: a stable pseudo-random point inside a rough bounding box of its province,
 derived from its ISTAT code alone (the same comune always lands in the same spot, whatever the
 seed). These positions are for load tests only: they are never written to territory.Comune

@@ -32,17 +32,57 @@ def test_load_comuni_refuses_a_file_that_is_not_the_istat_list(tmp_path):
 
 def test_inner_area_file_with_unknown_class_changes_nothing(geography, tmp_path):
     from django.core.exceptions import ValidationError
+    from django.db import transaction
+    from django.utils import translation
 
     from legami.territory.services import _load_inner_areas
 
     path = tmp_path / "aree.csv"
     path.write_text("istat_code,class\n053015,D\n037011,Z\n")
-    with pytest.raises(ValidationError, match="riga 3"):
-        from django.db import transaction
-
+    with translation.override("en"), pytest.raises(ValidationError, match="row 3: Z is not"):
         with transaction.atomic():
             _load_inner_areas(path)
     assert Comune.objects.get(istat_code="053015").inner_area_class == ""
+
+
+@pytest.mark.django_db
+def test_load_comuni_gives_every_comune_its_inner_area_and_point_from_the_official_files():
+    """Checked against the files themselves, read here with the csv module."""
+    import csv
+    from decimal import Decimal
+    from pathlib import Path
+
+    data = Path(__file__).resolve().parents[1] / "data"
+    call_command("load_comuni", stdout=io.StringIO())
+    official = {
+        row["pro_com_t"]: row
+        for row in csv.DictReader((data / "aree-interne-2020.csv").open(encoding="utf-8"))
+    }
+    points = {
+        row["pro_com_t"]: row
+        for row in csv.DictReader((data / "comuni-coordinate.csv").open(encoding="utf-8"))
+    }
+    comuni = list(Comune.objects.all())
+    for comune in comuni:
+        if comune.istat_code in official:
+            row = official[comune.istat_code]
+            assert comune.inner_area_class == row["cod_ai_2020"], comune
+            assert comune.minutes_to_pole == Decimal(row["minuti_polo"]).quantize(Decimal("0.1"))
+        if comune.istat_code in points:
+            assert abs(float(comune.latitude) - float(points[comune.istat_code]["lat"])) < 1e-5
+    arcidosso = Comune.objects.get(istat_code="053001")
+    assert arcidosso.inner_area_class == "E" and arcidosso.is_inner_area
+    # Merged since 2020: the class of the predecessors, minutes weighted by their residents.
+    uggiate = Comune.objects.get(istat_code="013256")
+    ronago, trevano = official["013199"], official["013228"]
+    weights = [(int(r["popolazione_2020"]), Decimal(r["minuti_polo"])) for r in (ronago, trevano)]
+    expected = sum(w * m for w, m in weights) / sum(w for w, _m in weights)
+    assert uggiate.inner_area_class == "D"
+    assert uggiate.minutes_to_pole == expected.quantize(Decimal("0.1"))
+    without_class = [c for c in comuni if not c.inner_area_class]
+    without_point = [c for c in comuni if c.latitude is None]
+    assert without_class == []
+    assert len(without_point) <= 2, without_point
 
 
 def test_administrator_defines_a_district_by_comune_names(world, client_for):

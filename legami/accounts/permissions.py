@@ -1,0 +1,12 @@
+from legami.core.permissions import Policy, only
+from legami.core.roles import ALL_ROLES, SUPERUSER
+
+policy = Policy(
+    "accounts",
+    {
+        "own_account": only(
+            *ALL_ROLES, description="Change one's password and second factor"
+        ),
+        "back_office": only(SUPERUSER, description="Use the Django back office"),
+    },
+)

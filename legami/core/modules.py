@@ -1,0 +1,166 @@
+"""The module manifest: what each module shows of itself to the rest of Legami.
+
+Each module declares, in its own ``module.py``, one ``MODULE = Manifest(...)``: its entries in
+the header menu, its work in each person's *Area personale*, its cards on the public home page
+(each entry gated by one of its policy's actions), its part of a person's data (export and
+erasure) and its live metrics. Core reads the manifests of the installed apps in the order of
+INSTALLED_APPS, which is the module list, and never names another module's pages: a new module
+appears in the menu, the home page and the data-subject rights by declaring itself.
+"""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import import_module, util
+
+from django.apps import apps
+from django.urls import reverse
+from django.utils.functional import Promise
+
+from .permissions import Policy
+from .roles import SUPERUSER, effective_role
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A link to one page, shown to whoever may do `action` of `policy`.
+
+    `roles` narrows who sees it among those allowed: finding an activity is open to anyone,
+    but it is a citizen's work, not a DPO's. `count` gives the number shown beside the link
+    (overdue first contacts, answers waiting) and is only computed where a page shows it.
+    """
+
+    label: str | Promise
+    url: str
+    policy: Policy
+    action: str
+    description: str | Promise = ""
+    cta: str | Promise = ""  # the link's words on a home card
+    query: str = ""
+    roles: frozenset[str] | None = None
+    count: Callable[[object], int] | None = None
+    count_label: str | Promise = ""  # what the count counts, e.g. "overdue"
+    order: int = 50
+    group: str = "institutional"  # home cards: "citizen" ones come first
+
+    def shown_to(self, role: str) -> bool:
+        if self.roles is not None and role not in self.roles:
+            return False
+        return self.policy[self.action].allows_role(role)
+
+    @property
+    def href(self) -> str:
+        return reverse(self.url) + (f"?{self.query}" if self.query else "")
+
+
+@dataclass(frozen=True)
+class Manifest:
+    label: str  # the app label
+    title: str | Promise
+    menu: tuple[Entry, ...] = ()
+    work: tuple[Entry, ...] = ()
+    home: tuple[Entry, ...] = ()
+    # The module's part of a person's data (core.subject_data.SubjectData), if it holds any.
+    subject_data: object | None = None
+    # Live metrics other modules may read (e.g. indicators of impact on organisations),
+    # by metric code.
+    metrics: Mapping[str, Callable] = field(default_factory=dict)
+
+
+@cache
+def manifests() -> tuple[Manifest, ...]:
+    """Every installed module's manifest, in the module list's order."""
+    found = []
+    for config in apps.get_app_configs():
+        name = f"{config.name}.module"
+        if util.find_spec(name) is None:
+            continue
+        found.append(import_module(name).MODULE)
+    return tuple(found)
+
+
+@dataclass(frozen=True)
+class Shown:
+    """An entry as one user sees it: its link, and its count when asked for."""
+
+    entry: Entry
+    user: object
+    active: bool = False  # the page being shown is this entry's or below it
+
+    @property
+    def label(self):
+        return self.entry.label
+
+    @property
+    def description(self):
+        return self.entry.description
+
+    @property
+    def cta(self):
+        return self.entry.cta
+
+    @property
+    def href(self) -> str:
+        return self.entry.href
+
+    @property
+    def count_label(self):
+        return self.entry.count_label
+
+    @property
+    def count(self) -> int | None:
+        return self.entry.count(self.user) if self.entry.count else None
+
+
+def _shown(user, kind: str) -> list[Shown]:
+    role = effective_role(user)
+    entries = [
+        entry
+        for manifest in manifests()
+        for entry in getattr(manifest, kind)
+        if entry.shown_to(role)
+    ]
+    return [Shown(entry, user) for entry in sorted(entries, key=lambda e: e.order)]
+
+
+def menu_for(user, path: str = "") -> list[Shown]:
+    """The header's entries. A superuser may open every page, but the header shows them the
+    public ones: their work is the back office, reached from their area, and a header with
+    every role's entries would serve nobody."""
+    entries = _shown(user, "menu")
+    if effective_role(user) == SUPERUSER:
+        entries = [e for e in entries if e.entry.policy[e.entry.action].public]
+    return [
+        Shown(e.entry, user, active=bool(path) and path.startswith(reverse(e.entry.url)))
+        for e in entries
+    ]
+
+
+def home_cards(user) -> dict[str, list[Shown]]:
+    cards = _shown(user, "home")
+    return {
+        "citizen": [c for c in cards if c.entry.group == "citizen"],
+        "institutional": [c for c in cards if c.entry.group != "citizen"],
+    }
+
+
+def work_for(user) -> list[tuple[str, list[Shown]]]:
+    """The user's work, one section per module that has some for their role."""
+    role = effective_role(user)
+    sections = []
+    for manifest in manifests():
+        entries = sorted((e for e in manifest.work if e.shown_to(role)), key=lambda e: e.order)
+        if entries:
+            sections.append((manifest.title, [Shown(e, user) for e in entries]))
+    return sections
+
+
+def subject_data_entries() -> list:
+    return [m.subject_data for m in manifests() if m.subject_data is not None]
+
+
+def metric(code: str) -> Callable | None:
+    for manifest in manifests():
+        if code in manifest.metrics:
+            return manifest.metrics[code]
+    return None

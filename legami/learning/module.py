@@ -1,0 +1,47 @@
+from django.utils.translation import gettext_lazy as _
+
+from legami.core.modules import Entry, Manifest
+from legami.core.roles import ANONYMOUS, CITIZEN
+
+from .permissions import policy
+
+MODULE = Manifest(
+    label="learning",
+    title=_("Training"),
+    menu=(Entry(_("Training"), "learning:index", policy, "browse", order=30),),
+    work=(
+        Entry(
+            _("Run training"),
+            "learning:manage",
+            policy,
+            "manage",
+            description=_("Courses, sessions, registrations and attendance."),
+            order=20,
+        ),
+        Entry(
+            _("Training"),
+            "learning:index",
+            policy,
+            "browse",
+            description=_("Courses and meetings open to citizens, volunteers and workers."),
+            roles=frozenset({CITIZEN}),
+            order=40,
+        ),
+    ),
+    home=(
+        Entry(
+            _("Training"),
+            "learning:index",
+            policy,
+            "browse",
+            description=_(
+                "Courses and meetings on community welfare, open to citizens, volunteers and "
+                "workers: register without an account."
+            ),
+            cta=_("See the courses"),
+            roles=frozenset({ANONYMOUS, CITIZEN}),
+            group="citizen",
+            order=30,
+        ),
+    ),
+)
