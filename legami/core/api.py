@@ -2,13 +2,20 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
+from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from .errors import Refusal
 
 
 def exception_handler(exc, context):
+    """The API's one mapping of a service's refusals (core.errors): a wrong field is 400, a
+    wrong role 403, out of scope 404 (DRF's own), a state that forbids the action 409."""
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
         exc = serializers.ValidationError(detail)
+    if isinstance(exc, Refusal):
+        return Response({"detail": str(exc)}, status=exc.status_code)
     return drf_exception_handler(exc, context)
 
 
@@ -27,6 +34,7 @@ ERROR_RESPONSES = {
     "400": "The request cannot be understood: the body names each wrong field or parameter.",
     "403": "Not signed in, wrong role, second factor not enabled, or CSRF token missing.",
     "404": "No such object within your scope, no such page of results, or no such URL.",
+    "409": "Allowed and well formed, but the state of things forbids it now: `detail` says why.",
 }
 ERROR_SCHEMA = {
     "description": "An error: `detail`, or a list of messages per field.",
@@ -58,14 +66,17 @@ def _local_times(node):
 
 def document_errors(result, generator, request, public):
     """drf-spectacular post-processing hook: every operation documents the errors it can
-    answer (400, 403, 404, as JSON), and times of day are documented as DRF writes them."""
+    answer (400, 403, 404, and 409 for writes, as JSON), and times of day are documented as
+    DRF writes them."""
     components = result.setdefault("components", {}).setdefault("schemas", {})
     components["Error"] = ERROR_SCHEMA
     reference = {"$ref": "#/components/schemas/Error"}
     for operations in result.get("paths", {}).values():
-        for operation in operations.values():
+        for method, operation in operations.items():
             responses = operation.setdefault("responses", {})
             for status, description in ERROR_RESPONSES.items():
+                if status == "409" and method in ("get", "head", "options"):
+                    continue
                 responses.setdefault(
                     status,
                     {

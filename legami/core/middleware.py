@@ -1,5 +1,10 @@
 from django.conf import settings
+from django.contrib import messages
+from django.http import HttpResponseRedirect
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from .errors import Refusal
 
 
 def _tile_origin() -> str:
@@ -46,3 +51,28 @@ class SecurityHeadersMiddleware:
             response["Cache-Control"] = "no-store, private"
             patch_vary_headers(response, ["Cookie"])
         return response
+
+
+class RefusalMiddleware:
+    """The HTML side's one mapping of a service's Refusal (core.errors) that a view did not
+    show on a form: the message, and the page the person came from, with nothing changed.
+    The API maps the same refusal to 409 in core.api."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, Refusal) or request.path.startswith("/api/"):
+            return None
+        messages.error(request, exception.message)
+        back = request.META.get("HTTP_REFERER", "")
+        if not url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            back = "/"
+        if request.method == "GET" and back.endswith(request.get_full_path()):
+            back = "/"  # the refused page itself would refuse again
+        return HttpResponseRedirect(back)

@@ -27,27 +27,34 @@ Scope = Callable[[object, QuerySet], QuerySet]
 
 @dataclass(frozen=True)
 class Action:
-    """Who may do one thing: `roles`, or anyone (including anonymous) when `public`."""
+    """Who may do one thing: `roles` (which may name "anonymous" and "citizen" like any
+    other), or anyone at all when `public`. The superuser may do every staff action unless
+    `superuser` is False: asking help for oneself is a citizen's act, not an administrator's."""
 
     roles: frozenset[str] = frozenset()
     public: bool = False
     scope: Scope | None = None
     description: str = ""
+    superuser: bool = True
 
     def allows_role(self, role: str) -> bool:
         if self.public:
             return True
-        if role == ANONYMOUS:
-            return False
-        return role == SUPERUSER or role in self.roles
+        if role == SUPERUSER:
+            return self.superuser
+        return role in self.roles
 
 
 def anyone(*, scope: Scope | None = None, description: str = "") -> Action:
     return Action(public=True, scope=scope, description=description)
 
 
-def only(*roles: str, scope: Scope | None = None, description: str = "") -> Action:
-    return Action(roles=frozenset(roles), scope=scope, description=description)
+def only(
+    *roles: str, scope: Scope | None = None, description: str = "", superuser: bool = True
+) -> Action:
+    return Action(
+        roles=frozenset(roles), scope=scope, description=description, superuser=superuser
+    )
 
 
 class Policy:
@@ -78,6 +85,20 @@ class Policy:
         queryset = type(obj)._default_manager.filter(pk=obj.pk)
         return self.scope(user, action, queryset).exists()
 
+    def authorize(self, by, action: str, obj=None) -> None:
+        """The check every write service makes first: `by` may do `action` (on `obj`, when
+        the action has a scope), or PermissionDenied (403) for a wrong role and Http404 for an
+        object outside their scope. `by=None` is the system itself (jobs, the demo loader)."""
+        if by is None:
+            return
+        role = effective_role(by)
+        rule = self[action]
+        if not rule.allows_role(role):
+            raise PermissionDenied
+        scoped = obj is not None and rule.scope is not None and role != SUPERUSER
+        if scoped and (obj.pk is None or not self.can(by, action, obj)):
+            raise Http404
+
     def get_object_or_404(self, user, action: str, queryset: QuerySet, **lookup):
         """Fetch one object for `action`: 403 for a wrong role, 404 if out of scope."""
         if not self.allows(user, action):
@@ -98,7 +119,7 @@ def permission_required(policy: Policy, action: str):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
             rule = policy[action]
-            if not rule.public and not request.user.is_authenticated:
+            if not request.user.is_authenticated and not rule.allows_role(ANONYMOUS):
                 return redirect_to_login(request.get_full_path())
             if not policy.allows(request.user, action):
                 raise PermissionDenied
@@ -117,8 +138,5 @@ class PolicyPermission(drf_permissions.BasePermission):
     def has_permission(self, request, view):
         action = view.policy_actions.get(getattr(view, "action", None) or request.method.lower())
         if action is None:
-            return False
-        rule = view.policy[action]
-        if not rule.public and not request.user.is_authenticated:
             return False
         return view.policy.allows(request.user, action)

@@ -5,6 +5,8 @@ from collections.abc import Callable
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.paginator import Paginator
 
+from .errors import Refusal
+
 
 def id_param(value) -> int | None:
     """A database id from a query parameter, or None. Only ASCII digits: "²".isdigit() is True
@@ -36,11 +38,15 @@ def add_service_errors(form, error: ValidationError) -> None:
 
 def submit_form(request, form, save: Callable[[dict], object]):
     """POST handling shared by create and edit views: validate the form, call the service,
-    map its errors back to the form. Returns the saved object, or None to re-render."""
+    map its refusals back to the form (a field's error beside it, a state that forbids the
+    action at the top). Returns the saved object, or None to re-render."""
     if request.method != "POST" or not form.is_valid():
         return None
     try:
         return save(form.cleaned_data)
     except ValidationError as error:
         add_service_errors(form, error)
+        return None
+    except Refusal as refusal:
+        form.add_error(None, refusal.message)
         return None
