@@ -354,6 +354,7 @@ def test_a_territory_runs_only_its_own_sessions(client, course, geography, perso
     assert PERSON["email"] in page
 
 
+@pytest.mark.shared_cache
 def test_one_connection_cannot_fill_a_course(client, course, geography, monkeypatch):
     monkeypatch.setitem(services.RATE_LIMITS, "training:sent", 2)
     session = _session(course, geography, capacity=10)
