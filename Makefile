@@ -3,28 +3,40 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+# Two installs: what running needs (`make run`), then the test and tooling extras (`make test`).
+RUN_STAMP := $(VENV)/.installed-run
 STAMP := $(VENV)/.installed
+PYTEST_ARGS ?=
 
 .PHONY: run test lint migrate demo totp vendor messages clean bench e2e load
 
-$(STAMP): pyproject.toml
+$(RUN_STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $(RUN_STAMP)
+
+$(STAMP): $(RUN_STAMP)
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-migrate: $(STAMP)
+# Settings create nothing at import: the embedded database's folder is made here (and by the
+# SQLite connection itself).
+migrate: $(RUN_STAMP)
+	mkdir -p var
 	$(PY) manage.py migrate --noinput
 
+# The demo commands run only on a demo site (LEGAMI_DEMO=1): they make accounts with a
+# published password and second factor.
 demo: migrate
-	$(PY) manage.py load_demo
+	LEGAMI_DEMO=1 $(PY) manage.py load_demo
 
 run: demo
 	@echo "Legami on http://127.0.0.1:$(PORT)/"
 	DEBUG=1 LEGAMI_DEMO=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest $(PYTEST_ARGS)
 
 # Browser journeys: Playwright for Python drives Debian's Chromium (never a downloaded browser);
 # axe-core checks each key page; screenshots land in var/e2e/.
@@ -43,7 +55,9 @@ BENCH_REQUESTS ?= 200
 BENCH_SQLITE := sqlite:///$(CURDIR)/var/bench.sqlite3
 BENCH_PG_HOST ?= 127.0.0.1
 BENCH_POSTGRES := postgres://postgres@$(BENCH_PG_HOST):5432/legami_bench
+bench: export LEGAMI_DEMO = 1
 bench: $(STAMP)
+	mkdir -p var
 	DATABASE_URL=$(BENCH_SQLITE) $(PY) manage.py migrate --noinput
 	DATABASE_URL=$(BENCH_SQLITE) $(PY) manage.py load_comuni
 	DATABASE_URL=$(BENCH_SQLITE) $(PY) manage.py generate_data --scale province --seed 1 --if-missing
@@ -65,7 +79,7 @@ bench: $(STAMP)
 load: $(STAMP)
 	bash loadtest/run.sh
 
-totp: $(STAMP)
+totp: $(RUN_STAMP)
 	@$(PY) manage.py demo_totp
 
 # Front-end libraries: reproduce the committed copies from package.json + package-lock.json.
@@ -74,7 +88,7 @@ vendor:
 	bash scripts/vendor.sh
 
 # Extract and compile translations (needs gettext).
-messages: $(STAMP)
+messages: $(RUN_STAMP)
 	cd legami && ../$(PY) ../manage.py makemessages -l it -l fr --no-obsolete --ignore "demo/*"
 	cd legami && ../$(PY) ../manage.py compilemessages
 

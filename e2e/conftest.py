@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from allauth.mfa.utils import decrypt
 from playwright.sync_api import sync_playwright
 
 from legami.conftest import (  # noqa: F401 - fixtures shared with the suite
@@ -137,8 +138,9 @@ def journey(request):
 
 
 def totp_code(user) -> str:
-    secret = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP).wrap().instance
-    return format_hotp_value(hotp_value(secret.data["secret"], int(time.time()) // 30))
+    totp = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
+    secret = decrypt(totp.data["secret"])  # stored encrypted (MFA_ADAPTER)
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
 
 
 def sign_in(page, user):

@@ -1,25 +1,50 @@
 """Legami settings: one module, read from the environment, safe defaults.
 
 A fresh checkout runs on an embedded SQLite database under var/ with no variable set;
-production sets DATABASE_URL, SECRET_KEY, FIELD_ENCRYPTION_KEY, ALLOWED_HOSTS and DEBUG=0.
+production sets DATABASE_URL, SECRET_KEY, FIELD_ENCRYPTION_KEY, PSEUDONYM_KEY, ALLOWED_HOSTS
+and DEBUG=0 (README, "Settings").
 """
 
 import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# Nothing is created at import: the SQLite connection (legami.core.sqlite3), backups, imports
+# and `make` create the folders they write to.
 VAR_DIR = Path(os.environ.get("LEGAMI_VAR_DIR", BASE_DIR / "var"))
-VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+FALSE_WORDS = frozenset({"0", "false", "no", "off"})
 
 
 def env_bool(name: str, default: bool) -> bool:
+    """A yes/no variable. A typo (DEBUG=ture) stops the start instead of meaning "no": a
+    security switch silently read as off is worse than a server that does not start."""
     value = os.environ.get(name)
-    if value is None:
+    if value is None or not value.strip():
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    word = value.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ImproperlyConfigured(
+        f"{name}={value!r} is not a yes/no value: use one of 1/0, true/false, yes/no, on/off"
+    )
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a whole number") from None
 
 
 def env_list(name: str, default: str) -> list[str]:
@@ -27,15 +52,30 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", False)
-# Without SECRET_KEY a development key is used, so that tools (makemigrations, the test runner)
-# work on a bare checkout. Serving with it is refused unless asked for (DEBUG=1, as `make run`
-# does, or LEGAMI_ALLOW_DEV_KEY=1): legami/wsgi.py stops gunicorn and the deploy check
-# legami.E001 fails `manage.py check --deploy`.
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
-USING_DEVELOPMENT_KEY = not SECRET_KEY
-DEVELOPMENT_KEY_ALLOWED = DEBUG or os.environ.get("LEGAMI_ALLOW_DEV_KEY", "0") == "1"
-if USING_DEVELOPMENT_KEY:
-    SECRET_KEY = "legami-development-key-not-for-production-use-0123456789abcdef"  # noqa: S105
+# --- Keys --------------------------------------------------------------------------------------
+# The three secrets come from the environment. Without one of them a published development
+# value is used, so that tools (makemigrations, the test runner, a demo) work on a bare
+# checkout; serving with any of them is refused unless asked for (DEBUG=1, as `make run` does,
+# or LEGAMI_ALLOW_DEV_KEY=1): legami/wsgi.py stops gunicorn and the deploy checks
+# legami.E001-E003 fail `manage.py check --deploy`. This is the only place with such values.
+DEVELOPMENT_VALUES = {
+    "SECRET_KEY": "legami-development-key-not-for-production-use-0123456789abcdef",
+    "FIELD_ENCRYPTION_KEY": "bGVnYW1pLWRldmVsb3BtZW50LWtleS0zMi1ieXRlcyE=",
+    # The development SECRET_KEY, which PSEUDONYM_KEY used to fall back to: the keyed hashes
+    # of an existing demo database stay valid.
+    "PSEUDONYM_KEY": "legami-development-key-not-for-production-use-0123456789abcdef",
+}
+DEVELOPMENT_KEYS_USED = [name for name in DEVELOPMENT_VALUES if not os.environ.get(name)]
+DEVELOPMENT_KEY_ALLOWED = DEBUG or env_bool("LEGAMI_ALLOW_DEV_KEY", False)
+SECRET_KEY = os.environ.get("SECRET_KEY") or DEVELOPMENT_VALUES["SECRET_KEY"]
+# Key for encrypting sensitive fields (codice fiscale, notes, TOTP seeds). It comes from the
+# environment, never from the database; several comma-separated keys rotate it.
+FIELD_ENCRYPTION_KEY = (
+    os.environ.get("FIELD_ENCRYPTION_KEY") or DEVELOPMENT_VALUES["FIELD_ENCRYPTION_KEY"]
+)
+# Keyed hash (HMAC) secret for duplicate detection of tax codes. Its own key, never derived
+# from SECRET_KEY: changing the session secret must not silently break duplicate detection.
+PSEUDONYM_KEY = os.environ.get("PSEUDONYM_KEY") or DEVELOPMENT_VALUES["PSEUDONYM_KEY"]
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
@@ -52,7 +92,8 @@ INSTALLED_APPS = [
     "legami.learning",
     "legami.demo",
     # Django and the ecosystem.
-    "django.contrib.admin",
+    # Django's admin, signing in through allauth (second factor, throttle, audit).
+    "legami.accounts.admin_site.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -116,11 +157,13 @@ DATABASES = {
         os.environ.get("DATABASE_URL", DEFAULT_SQLITE),
         # Seconds a worker keeps its database connection (0: one per request). Production
         # behind gunicorn sets e.g. CONN_MAX_AGE=60 and saves a PostgreSQL connection per request.
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", 0)),
+        conn_max_age=env_int("CONN_MAX_AGE", 0),
         conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's SQLite backend, creating the database's folder (var/) when it first connects.
+    DATABASES["default"]["ENGINE"] = "legami.core.sqlite3"
     # WAL lets readers work while one writer commits; synchronous FULL makes every
     # acknowledged commit durable; IMMEDIATE transactions take the write lock up front so
     # two writers queue (busy timeout) instead of failing with "database is locked".
@@ -143,6 +186,43 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Cache: state every worker must share ---------------------------------------------------
+# Rate limits (public forms, allauth's sign-in throttle), used TOTP codes and the vocabulary
+# version must be the same in every process, or each gunicorn worker counts on its own. The
+# default is Django's database cache (shared by every process, nothing to install; its table
+# is made by `migrate`); production may set CACHE_URL=redis://host:6379/0 for Django's Redis
+# backend. locmem:// and dummy:// exist for experiments; `check --deploy` warns on them.
+CACHE_TABLE = "legami_cache"
+
+
+def cache_from_url(url: str) -> dict:
+    scheme = url.split("://", 1)[0].lower() if "://" in url else ""
+    if scheme in {"redis", "rediss", "unix"}:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if scheme == "db":
+        return {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": url.split("://", 1)[1] or CACHE_TABLE,
+            # Culling deletes live entries, rate-limit counts among them: only far past what
+            # the site stores (expired entries are removed first).
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    if scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if scheme == "dummy":
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    raise ImproperlyConfigured(
+        f"CACHE_URL={url!r}: use redis://host:port/db, db://table, locmem:// or dummy://"
+    )
+
+
+CACHES = {
+    "default": {
+        **cache_from_url(os.environ.get("CACHE_URL") or f"db://{CACHE_TABLE}"),
+        "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "legami"),
+    }
+}
+
 # --- Accounts --------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -163,7 +243,11 @@ LOGIN_REDIRECT_URL = "core:dashboard"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
-ACCOUNT_EMAIL_VERIFICATION = os.environ.get("ACCOUNT_EMAIL_VERIFICATION", "optional")
+# An address is verified before its account signs in, so that allauth can answer a sign-up
+# with a known address exactly as a new one and tell the truth by e-mail: on a platform for
+# vulnerable people, whether someone has an account is itself sensitive.
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = False
 # Failed sign-ins are throttled per address and per account with a cool-off; an account is
@@ -172,12 +256,14 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": os.environ.get("LOGIN_FAILED_LIMIT", "10/m/ip,5/5m/key"),
 }
 ACCOUNT_ADAPTER = "legami.accounts.adapter.AccountAdapter"
+# TOTP seeds and recovery codes encrypted with FIELD_ENCRYPTION_KEY (legami.core.crypto).
+MFA_ADAPTER = "legami.accounts.adapter.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Legami"
 # Roles that handle personal data must sign in with a second factor (DESIGN.md, data protection).
 LEGAMI_REQUIRE_MFA = env_bool("LEGAMI_REQUIRE_MFA", True)
 
-SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", 8 * 3600))
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -216,10 +302,14 @@ CSRF_COOKIE_SECURE = SECURE_COOKIES
 # terminates TLS); the health check stays reachable over HTTP for load balancers.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None
-)
-SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 31536000))
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_TLS_PROXY else None
+# Behind the proxy every request comes from the proxy's address: the client's is the entry of
+# X-Forwarded-For that the outermost of our proxies appended (counting from the right, one per
+# proxy of ours). Read only with BEHIND_TLS_PROXY, by legami.core.ratelimit.client_address,
+# for Legami's limits and allauth's alike.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 # Asking browsers to preload HSTS is the domain owner's commitment (every subdomain of the
@@ -231,22 +321,15 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-# Key for encrypting sensitive fields (codice fiscale, notes). It comes from the environment,
-# never from the database; the development value is only for a local demo.
-FIELD_ENCRYPTION_KEY = os.environ.get(
-    "FIELD_ENCRYPTION_KEY", "bGVnYW1pLWRldmVsb3BtZW50LWtleS0zMi1ieXRlcyE="
-)
-# Keyed hash (HMAC) secret for duplicate detection of tax codes.
-PSEUDONYM_KEY = os.environ.get("PSEUDONYM_KEY", SECRET_KEY)
 # Closed social-prescribing cases are anonymised after this many days (referrals_retention).
-REFERRALS_RETENTION_DAYS = int(os.environ.get("REFERRALS_RETENTION_DAYS", 5 * 365))
+REFERRALS_RETENTION_DAYS = env_int("REFERRALS_RETENTION_DAYS", 5 * 365)
 
 # Impact measurement: how long a self-completion link works, and when follow-ups fall due
 # (months after the baseline; a reminder goes out OUTCOMES_REMINDER_DAYS before).
-OUTCOMES_LINK_DAYS = int(os.environ.get("OUTCOMES_LINK_DAYS", 14))
+OUTCOMES_LINK_DAYS = env_int("OUTCOMES_LINK_DAYS", 14)
 OUTCOMES_FOLLOW_UP_MONTHS = {
-    "follow_up_3m": int(os.environ.get("OUTCOMES_FOLLOW_UP_FIRST_MONTHS", 3)),
-    "follow_up_6m": int(os.environ.get("OUTCOMES_FOLLOW_UP_SECOND_MONTHS", 6)),
+    "follow_up_3m": env_int("OUTCOMES_FOLLOW_UP_FIRST_MONTHS", 3),
+    "follow_up_6m": env_int("OUTCOMES_FOLLOW_UP_SECOND_MONTHS", 6),
 }
 OUTCOMES_REMINDER_DAYS = 7
 
@@ -261,7 +344,7 @@ EMAIL_BACKEND = os.environ.get(
     else "django.core.mail.backends.smtp.EmailBackend",
 )
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 25))
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)

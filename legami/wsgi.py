@@ -5,8 +5,9 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "legami.settings")
 application = get_wsgi_application()
 
-from legami.core.checks import DEVELOPMENT_KEY_MESSAGE, development_key_refused  # noqa: E402
+from legami.core.checks import development_keys_refused, refusal_message  # noqa: E402
 
-if development_key_refused():
-    # A server started without SECRET_KEY would sign sessions with a key anyone can read.
-    raise RuntimeError(DEVELOPMENT_KEY_MESSAGE)
+if development_keys_refused():
+    # A server started with a published key would sign sessions, encrypt data or key the
+    # duplicate hashes with a value anyone can read in the source.
+    raise RuntimeError(refusal_message())

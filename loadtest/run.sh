@@ -49,6 +49,9 @@ PORT=$("$PY" -c "import socket; s=socket.socket(); s.bind(('127.0.0.1', 0)); pri
 export DATABASE_URL CONN_MAX_AGE DEBUG=0 ALLOWED_HOSTS=127.0.0.1 SECURE_COOKIES=0 LOG_LEVEL=WARNING
 SECRET_KEY=$("$PY" -c "import secrets; print(secrets.token_urlsafe(50))")
 export SECRET_KEY
+# The benchmark data were encrypted and hashed with the development keys (make bench): the
+# server may use them on this throw-away database, never on a real one.
+export LEGAMI_ALLOW_DEV_KEY=${LEGAMI_ALLOW_DEV_KEY:-1}
 
 echo "== load test: $USERS users (+$SPAWN_RATE/s), $RUN_TIME or $MAX_REQUESTS requests, gunicorn $WORKERS workers, CONN_MAX_AGE=$CONN_MAX_AGE"
 echo "   database: ${DATABASE_URL%%\?*}   machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"

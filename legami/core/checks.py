@@ -2,19 +2,58 @@
 
 from django.conf import settings
 from django.core.checks import Error, register
+from django.core.checks import Warning as CheckWarning
 
-DEVELOPMENT_KEY_MESSAGE = (
-    "SECRET_KEY must be set in production "
-    "(for development or tests only: DEBUG=1 or LEGAMI_ALLOW_DEV_KEY=1)"
+# What each secret protects, for the message that refuses to serve without it.
+KEY_PURPOSES = {
+    "SECRET_KEY": "signs sessions and links",
+    "FIELD_ENCRYPTION_KEY": "encrypts tax codes, notes and second-factor seeds",
+    "PSEUDONYM_KEY": "keys the hashes that find duplicate people",
+}
+KEY_CHECK_IDS = {
+    "SECRET_KEY": "legami.E001",
+    "FIELD_ENCRYPTION_KEY": "legami.E002",
+    "PSEUDONYM_KEY": "legami.E003",
+}
+PER_PROCESS_CACHES = (
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
 )
 
 
-def development_key_refused() -> bool:
-    return settings.USING_DEVELOPMENT_KEY and not settings.DEVELOPMENT_KEY_ALLOWED
+def key_message(name: str) -> str:
+    return (
+        f"{name} must be set in production: it {KEY_PURPOSES[name]} "
+        "(for development or tests only: DEBUG=1 or LEGAMI_ALLOW_DEV_KEY=1)"
+    )
+
+
+def development_keys_refused() -> list[str]:
+    """The secrets left to their published development value where that is not allowed."""
+    if settings.DEVELOPMENT_KEY_ALLOWED:
+        return []
+    return list(settings.DEVELOPMENT_KEYS_USED)
+
+
+def refusal_message() -> str:
+    return "; ".join(key_message(name) for name in development_keys_refused())
 
 
 @register(deploy=True)
-def secret_key_set(app_configs, **kwargs):
-    if development_key_refused():
-        return [Error(DEVELOPMENT_KEY_MESSAGE, id="legami.E001")]
-    return []
+def keys_set(app_configs, **kwargs):
+    return [Error(key_message(name), id=KEY_CHECK_IDS[name]) for name in development_keys_refused()]
+
+
+@register(deploy=True)
+def cache_shared(app_configs, **kwargs):
+    backend = settings.CACHES["default"]["BACKEND"]
+    if settings.DEBUG or backend not in PER_PROCESS_CACHES:
+        return []
+    return [
+        CheckWarning(
+            f"The cache ({backend}) lives in each process: with several workers the rate "
+            "limits and the sign-in throttle are counted per worker.",
+            hint="Leave CACHE_URL unset (database cache) or set CACHE_URL=redis://...",
+            id="legami.W001",
+        )
+    ]

@@ -57,3 +57,17 @@ class EncryptedTextField(models.TextField):
         if value is None:
             return value
         return encrypt(value)
+
+
+def authenticator_secrets_rewritten(data: dict, rewrite) -> dict:
+    """A copy of an allauth `Authenticator.data` with each secret it holds passed through
+    `rewrite`: the TOTP seed, the recovery-code seed and recovery codes migrated from elsewhere
+    (allauth encrypts exactly these through MFA_ADAPTER). For the migration that encrypted the
+    seeds written in clear and for key rotation."""
+    data = dict(data)
+    for name in ("secret", "seed"):
+        if data.get(name):
+            data[name] = rewrite(data[name])
+    if data.get("migrated_codes"):
+        data["migrated_codes"] = [rewrite(code) for code in data["migrated_codes"]]
+    return data

@@ -79,18 +79,23 @@ class SessionViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def register(self, request, pk=None):
         session = self.get_object()
-        if ratelimit.exceeded(request, services.RATE_LIMITS):
+        uses = ratelimit.take(request, services.RATE_LIMITS)
+        if uses is None:
             raise Throttled(detail=_("Too many registrations from this connection: try later."))
-        ratelimit.hit("training:tried", request)
         data = RegistrationInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        run_service(
-            services.registration_create,
-            by=request.user,
-            session=session,
-            data=data.validated_data,
-        )
-        ratelimit.hit("training:sent", request)
+        try:
+            data.is_valid(raise_exception=True)
+            run_service(
+                services.registration_create,
+                by=request.user,
+                session=session,
+                data=data.validated_data,
+            )
+        except Exception:
+            uses.give_back("training:sent")  # only registrations made count against the hour
+            raise
+        # A new registration and an address already registered get the same answer (the
+        # service tells the truth by e-mail).
         return ApiResponse(status=status.HTTP_201_CREATED)
 
 

@@ -82,35 +82,59 @@ def places_left(session: TrainingSession) -> int:
 @transaction.atomic
 def registration_create(*, by, session: TrainingSession, data: dict) -> Registration:
     """Register someone for a session. The session's row is locked while the places are
-    counted, so two people asking for the last place get it once between them."""
+    counted, so two people asking for the last place get it once between them.
+
+    An address already registered for the session is answered as a new registration is (the
+    same page, the same status) and nothing is saved: the owner of the address learns by e-mail
+    that they were already registered. Whether someone takes part in a course is theirs to
+    know, not something the public form may tell whoever types their address."""
     session = TrainingSession.objects.select_for_update().get(pk=session.pk)
     if session.starts_at <= timezone.now():
         raise ValidationError(_("Registrations are closed: the session has already started."))
-    email = (data.get("email") or "").strip().lower()
-    if session.registrations.filter(status=RegistrationStatus.CONFIRMED, email=email).exists():
-        raise ValidationError(
-            {"email": _("This e-mail address is already registered for this session.")}
-        )
     if places_left(session) < 1:
         raise ValidationError(_("The session is full: no places are left."))
+    email = (data.get("email") or "").strip().lower()
     registration = Registration(
         session=session,
         user=by if by is not None and by.is_authenticated else None,
         **{k: (data.get(k) or "").strip() for k in REGISTRATION_FIELDS},
     )
     registration.email = email
-    registration.full_clean()
-    try:
-        with transaction.atomic():
-            registration.save()
-    except IntegrityError:  # the same address sent twice at the same moment
-        raise ValidationError(
-            {"email": _("This e-mail address is already registered for this session.")}
-        ) from None
-    audit(by=by, action="create", obj=registration, purpose="training registration")
+    # The one-per-address rule is answered below, without telling.
+    registration.full_clean(validate_constraints=False)
     language = translation.get_language() or ""
+    existing = _confirmed(session, email)
+    if existing is None:
+        try:
+            with transaction.atomic():
+                registration.save()
+        except IntegrityError:  # the same address sent twice at the same moment
+            existing = _confirmed(session, email)
+            if existing is None:
+                raise
+    if existing is not None:
+        transaction.on_commit(lambda: _tell_already_registered(existing, session, language))
+        return existing
+    audit(by=by, action="create", obj=registration, purpose="training registration")
     transaction.on_commit(lambda: _confirm(registration, session, language))
     return registration
+
+
+def _confirmed(session, email) -> Registration | None:
+    return session.registrations.filter(status=RegistrationStatus.CONFIRMED, email=email).first()
+
+
+def _tell_already_registered(registration, session, language) -> None:
+    """The truth, to the address's owner only; a failure is logged, never shown."""
+    try:
+        send_templated_email(
+            "learning/emails/already_registered",
+            [registration.email],
+            {"registration": registration, "session": session},
+            language=language,
+        )
+    except (OSError, smtplib.SMTPException):
+        logger.warning("Training registration %s: 'already registered' not sent", registration.pk)
 
 
 def _confirm(registration, session, language) -> None:

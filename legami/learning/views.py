@@ -38,7 +38,8 @@ def session(request, pk):
     left = max(0, session.left)
     is_open = session.starts_at > timezone.now() and left > 0
     form = RegistrationForm(request.POST or None)
-    if request.method == "POST" and ratelimit.exceeded(request, services.RATE_LIMITS):
+    uses = ratelimit.take(request, services.RATE_LIMITS) if request.method == "POST" else None
+    if request.method == "POST" and uses is None:
         form.add_error(
             None,
             _(
@@ -53,15 +54,14 @@ def session(request, pk):
             status=429,
         )
     if request.method == "POST":
-        ratelimit.hit("training:tried", request)
         saved = submit_form(
             request,
             form,
             lambda data: services.registration_create(by=request.user, session=session, data=data),
         )
         if saved is not None:
-            ratelimit.hit("training:sent", request)
             return render(request, "learning/registered.html", {"session": session})
+        uses.give_back("training:sent")  # only registrations made count against the hour
     return render(
         request,
         "learning/session.html",

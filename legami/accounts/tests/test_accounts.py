@@ -39,6 +39,7 @@ def test_sign_in_by_email_then_totp_for_staff(client, db):
     assert client.get("/area-personale/").status_code == 200
 
 
+@pytest.mark.shared_cache
 @override_settings(ACCOUNT_RATE_LIMITS={"login_failed": "100/m/ip,3/5m/key"})
 def test_repeated_failed_sign_ins_are_throttled_not_locked(client, db):
     from django.core.cache import cache

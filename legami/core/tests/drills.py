@@ -57,6 +57,8 @@ def environment(database: Database, var_dir: Path, **extra: str) -> dict[str, st
     # The drill's processes run as a deployment would, on throw-away data: with the
     # development key unless the caller gave a SECRET_KEY.
     env.setdefault("LEGAMI_ALLOW_DEV_KEY", "1")
+    # ...and made-up data where a seed asks for them (generate_data runs only on a demo site).
+    env.setdefault("LEGAMI_DEMO", "1")
     env.update(
         DJANGO_SETTINGS_MODULE="legami.settings",
         DATABASE_URL=url(database),

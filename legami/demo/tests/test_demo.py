@@ -1,14 +1,15 @@
 import io
+import time
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from legami.accounts.models import User
 from legami.network.models import Organisation, Programme, ProgrammePartner
 
 
 @pytest.mark.django_db
-def test_demo_data_comes_from_the_seeds_and_loads_twice(tmp_path):
+def test_demo_data_comes_from_the_seeds_and_loads_twice(client):
     out = io.StringIO()
     call_command("load_demo", stdout=out)
     call_command("load_demo", stdout=out)
@@ -33,3 +34,35 @@ def test_demo_data_comes_from_the_seeds_and_loads_twice(tmp_path):
         "dpo",
     } <= roles
     assert all(u.last_name.endswith("(demo)") for u in User.objects.filter(is_demo=True))
+    _every_demo_account_signs_in(client)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("command", ["load_demo", "generate_data"])
+def test_demo_commands_refuse_to_run_outside_a_demo_site(settings, command):
+    """Run once on a production database, load_demo would create a superuser with the
+    published password and TOTP secret."""
+    settings.DEBUG = False
+    settings.LEGAMI_DEMO = False
+    with pytest.raises(CommandError, match="DEBUG=1 or LEGAMI_DEMO=1"):
+        call_command(command, stdout=io.StringIO())
+    assert not User.objects.exists() and not Organisation.objects.exists()
+
+
+def _every_demo_account_signs_in(client):
+    """`make run` prints these accounts: each one signs in through the real pages (verified
+    address, then the second factor for staff), the administrator into the back office too."""
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    from legami.demo import seed, seed_referrals
+
+    for email, *_ in [*seed_referrals.DEMO_USERS, *seed.DEMO_USERS]:
+        client.logout()
+        response = client.post("/accounts/login/", {"login": email, "password": seed.DEMO_PASSWORD})
+        assert response.status_code == 302, email
+        if "/accounts/2fa/authenticate" in response["Location"]:
+            code = format_hotp_value(hotp_value(seed.DEMO_TOTP_SECRET, int(time.time()) // 30))
+            response = client.post("/accounts/2fa/authenticate/", {"code": code})
+        assert response.status_code == 302 and "/accounts/" not in response["Location"], email
+        assert client.get("/area-personale/").status_code == 200, email
+    assert client.get("/admin/").status_code == 200  # the last one is the administrator

@@ -5,6 +5,8 @@ from django.db import transaction
 from legami.core.audit import audit
 from legami.demo import generator
 
+from ._demo_only import refuse_outside_demo
+
 
 class Command(BaseCommand):
     help = (
@@ -29,6 +31,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, scale, seed, replace, if_missing, **options):
+        refuse_outside_demo("generate_data")
         chosen = generator.SCALES[scale]
         directory_done = generator.generated_exists()
         referrals_done = generator.referrals_exist()

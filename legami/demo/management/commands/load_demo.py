@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from legami.accounts.models import User
+from legami.accounts.services import email_address_confirm
 from legami.core.roles import PERSONAL_DATA_ROLES, SUPERUSER
 from legami.demo import (
     seed,
@@ -23,6 +24,8 @@ from legami.network.models import Organisation, Programme
 from legami.territory import services as territory
 from legami.territory.models import Comune, District, Jurisdiction, Region
 
+from ._demo_only import refuse_outside_demo
+
 
 class Command(BaseCommand):
     help = "Load the demo data built from the seed documents (idempotent)."
@@ -31,6 +34,7 @@ class Command(BaseCommand):
         parser.add_argument("--quiet-accounts", action="store_true")
 
     def handle(self, *args, quiet_accounts=False, **options):
+        refuse_outside_demo("load_demo")
         if not Comune.objects.exists():
             call_command("load_comuni", stdout=self.stdout)
         if User.objects.filter(email=seed.DEMO_USERS[-1][0]).exists():
@@ -51,6 +55,7 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS("Demo surveys and indicators loaded."))
         if seed_learning.load():
             self.stdout.write(self.style.SUCCESS("Demo training loaded."))
+        self._verify_addresses()
         if not quiet_accounts:
             self._print_accounts()
 
@@ -234,6 +239,13 @@ class Command(BaseCommand):
         )
         assert Organisation.objects.count() == len(seed.ORGANISATIONS)
         assert Programme.objects.count() == len(seed.PROGRAMMES)
+
+    def _verify_addresses(self):
+        """Sign-in needs a verified address: the demo vouches for its made-up ones (also in a
+        demo database loaded before verification was mandatory)."""
+        unverified = User.objects.filter(is_demo=True).exclude(emailaddress__verified=True)
+        for user in unverified:
+            email_address_confirm(by=None, user=user)
 
     def _print_accounts(self):
         self.stdout.write(f"\nDemo accounts (password: {seed.DEMO_PASSWORD}):")
