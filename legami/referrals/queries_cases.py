@@ -109,6 +109,9 @@ def possible_duplicate(referral: Referral) -> dict | None:
         "same_tax_code": bool(person.tax_code) and person.tax_code == other.tax_code,
         "account": person.user.email if person.user_id else "",
         "can_take_account": person.user_id is not None and other.user_id is None,
+        # The other record was typed on the public form and has an account: merging shows this
+        # request to that account, so the worker must hear from the person it is theirs.
+        "other_account_unchecked": other.self_declared and other.user_id is not None,
         "referrals": other.referrals.count(),
     }
 

@@ -206,6 +206,9 @@ class DuplicateSerializer(serializers.Serializer):
     same_tax_code = serializers.BooleanField()
     account = serializers.CharField(help_text=_("This request's citizen account, if any."))
     can_take_account = serializers.BooleanField()
+    other_account_unchecked = serializers.BooleanField(
+        help_text=_("The other record is self-declared and linked to an account.")
+    )
     referrals = serializers.IntegerField(help_text=_("Referrals of the other record."))
 
 
