@@ -78,12 +78,14 @@ def _run(service, *, rename=None, **kwargs):
 
 def _for_rows(referrals):
     """What each row of a referral list shows, joined once for the whole page."""
-    return queries.with_contact_consent(referrals).select_related(
-        "beneficiary__comune", "comune", "referring_organisation"
-    ).prefetch_related(
-        "reasons",
-        Prefetch("events", queryset=ReferralEvent.objects.order_by("at", "pk")),
-        Prefetch("enrolments", queryset=Enrolment.objects.select_related("activity")),
+    return (
+        queries.with_contact_consent(referrals)
+        .select_related("beneficiary__comune", "comune", "referring_organisation")
+        .prefetch_related(
+            "reasons",
+            Prefetch("events", queryset=ReferralEvent.objects.order_by("at", "pk")),
+            Prefetch("enrolments", queryset=Enrolment.objects.select_related("activity")),
+        )
     )
 
 

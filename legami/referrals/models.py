@@ -117,9 +117,7 @@ class AccountLinkCode(models.Model):
     proves the record is theirs before their account is linked to it. Only a keyed hash of the
     code is stored; it expires, serves once and allows a few attempts."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     beneficiary = models.ForeignKey(
         Beneficiary, on_delete=models.CASCADE, related_name="account_link_codes"
     )

@@ -239,8 +239,7 @@ def my_consent(request):
             _("You have withdrawn your consent to: %(purpose)s. %(effect)s")
             % {"purpose": label, "effect": WITHDRAW_EFFECTS[purpose]}
             if action == WITHDRAW
-            else _("Thank you: you have given your consent to: %(purpose)s.")
-            % {"purpose": label},
+            else _("Thank you: you have given your consent to: %(purpose)s.") % {"purpose": label},
         )
     return redirect(reverse("referrals:my_data") + "#consents")
 
