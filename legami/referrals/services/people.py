@@ -4,7 +4,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum.it import codicefiscale
@@ -114,16 +114,20 @@ def _same_person(data: dict):
     """Records that may be this person: same codice fiscale, or same name and birth date when
     at most one of the two records has a codice fiscale. Checked records first."""
     active = Beneficiary.objects.filter(anonymised_at__isnull=True)
-    match = Q(pk__in=[])
+    match = same_code = Q(pk__in=[])
     if data.get("tax_code"):
-        match |= Q(tax_code_hash=keyed_hash(data["tax_code"]))
+        same_code = Q(tax_code_hash=keyed_hash(data["tax_code"]))
+        match |= same_code
     key = identity_hash(data["first_name"], data["last_name"], data.get("birth_date"))
     if key:
         same_name = Q(identity_hash=key)
         if data.get("tax_code"):
             same_name &= Q(tax_code_hash="")
         match |= same_name
-    return active.filter(match).order_by("self_declared", "pk")
+    # The same codice fiscale outranks the same name: filling a name match with a code another
+    # checked record holds would break their uniqueness.
+    code_first = Case(When(same_code, then=Value(0)), default=Value(1))
+    return active.filter(match).order_by("self_declared", code_first, "pk")
 
 
 def find_duplicate(data: dict) -> Beneficiary | None:

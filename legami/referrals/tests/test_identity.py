@@ -25,6 +25,7 @@ from legami.core.models import AuditEvent
 from legami.network.models import Membership, Person
 from legami.referrals import services
 from legami.referrals.models import AccountLinkCode, Beneficiary, Referral
+from legami.referrals.services.people import identity_hash
 
 from .conftest import TAX_CODE, person_data
 from .test_views_public import self_referral_post
@@ -243,6 +244,35 @@ def test_a_professional_referral_of_a_known_person_fills_blanks_only(care, victi
     ).latest("id")
     assert row.actor == care["prescriber"]
     assert row.changes == {"fields": ["access_needs", "email"]}
+
+
+def test_the_same_codice_fiscale_outranks_the_same_name(care):
+    code, born = "BNCLRA60C45A326U", date(1960, 3, 5)
+
+    def record(**extra):
+        return Beneficiary.objects.create(
+            first_name="Laura",
+            last_name="Bianchi",
+            birth_date=born,
+            comune=care["arcidosso"],
+            identity_hash=identity_hash("Laura", "Bianchi", born),
+            **extra,
+        )
+
+    record()  # an older namesake without a codice fiscale
+    holder = record(tax_code=code, tax_code_hash=keyed_hash(code))
+    referral = services.referral_create(
+        by=care["prescriber"],
+        person=person_data(
+            care["arcidosso"],
+            first_name="Laura",
+            last_name="Bianchi",
+            birth_date=born,
+            tax_code=code,
+        ),
+        consents=["care"],
+    )
+    assert referral.beneficiary_id == holder.pk
 
 
 # --- staff link an account --------------------------------------------------------------------
