@@ -35,6 +35,8 @@ class BeneficiaryAdmin(AuditedReadOnlyAdmin):
         "birth_date",
         "comune",
         "preferred_contact",
+        "self_declared",
+        "possible_duplicate_of",
         "anonymised_at",
         "is_demo",
     )

@@ -7,8 +7,10 @@ is never in an answer; a provider reads only the minimum (see serializers.py).
 - a rule of a service broken: 400 with a message per field.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
+from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
@@ -16,13 +18,16 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
+from legami.accounts.models import User
 from legami.core.api import run_service
 from legami.core.audit import audit
 from legami.core.permissions import PolicyPermission
 from legami.core.roles import LINK_WORKER, effective_role
 
-from . import matching, queries, services
-from .models import Enrolment, EnrolmentStatus, Referral, ReferralEvent
+from . import matching, queries, queries_cases, services
+from .disclosure import Disclosure
+from .forms import ConsentChangeForm
+from .models import Beneficiary, Enrolment, EnrolmentStatus, Referral, ReferralEvent
 from .permissions import policy
 from .serializers import (
     AttendanceLineInputSerializer,
@@ -32,8 +37,11 @@ from .serializers import (
     CaseNoteSerializer,
     ConsentChangeSerializer,
     ConsentStateSerializer,
+    DuplicateSerializer,
     EnrolmentAnswerSerializer,
     InboxEnrolmentSerializer,
+    LinkAccountInputSerializer,
+    MergeInputSerializer,
     ReferralAssignResultSerializer,
     ReferralAssignSerializer,
     ReferralCreateSerializer,
@@ -70,12 +78,14 @@ def _run(service, *, rename=None, **kwargs):
 
 def _for_rows(referrals):
     """What each row of a referral list shows, joined once for the whole page."""
-    return referrals.select_related(
-        "beneficiary__comune", "comune", "referring_organisation"
-    ).prefetch_related(
-        "reasons",
-        Prefetch("events", queryset=ReferralEvent.objects.order_by("at", "pk")),
-        Prefetch("enrolments", queryset=Enrolment.objects.select_related("activity")),
+    return (
+        queries.with_contact_consent(referrals)
+        .select_related("beneficiary__comune", "comune", "referring_organisation")
+        .prefetch_related(
+            "reasons",
+            Prefetch("events", queryset=ReferralEvent.objects.order_by("at", "pk")),
+            Prefetch("enrolments", queryset=Enrolment.objects.select_related("activity")),
+        )
     )
 
 
@@ -111,6 +121,10 @@ class ReferralViewSet(viewsets.GenericViewSet):
         "suggestions": "work",
         "enrolments": "work",
         "consents": "work",
+        "duplicate": "work",
+        "merge": "work",
+        "dismiss_duplicate": "work",
+        "link_account": "link_account",
     }
     queryset = Referral.objects.none()  # the queries module chooses the rows
     lookup_value_regex = ID_PATTERN
@@ -177,19 +191,12 @@ class ReferralViewSet(viewsets.GenericViewSet):
     def assign(self, request):
         serializer = ReferralAssignSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        ids = set(serializer.validated_data["referrals"])
-        referrals = list(
-            policy.scope(request.user, "work", Referral.objects.filter(pk__in=ids)).order_by("pk")
-        )
-        if len(referrals) != len(ids):
-            raise serializers.ValidationError(
-                {"referrals": [_("Some of these referrals are not in your territory.")]}
-            )
+        data = serializer.validated_data
         count = _run(
             services.referral_assign,
             by=request.user,
-            referrals=referrals,
-            link_worker=serializer.validated_data["link_worker"],
+            referrals=data["referrals"],
+            link_worker=User.objects.filter(pk=data["link_worker"]).first(),
         )
         return Response(ReferralAssignResultSerializer({"assigned": count}).data)
 
@@ -249,14 +256,92 @@ class ReferralViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def consents(self, request, pk=None):
         referral = queries.referral_detail(request.user, pk, action="work")
-        serializer = ConsentChangeSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        service = services.consent_give if data["action"] == "give" else services.consent_withdraw
+        form = ConsentChangeForm(request.data if isinstance(request.data, dict) else {})
+        if not form.is_valid():
+            raise serializers.ValidationError({k: list(v) for k, v in form.errors.items()})
         beneficiary = referral.beneficiary
-        _run(service, by=request.user, beneficiary=beneficiary, purpose=data["purpose"])
+        _run(services.consent_change, by=request.user, beneficiary=beneficiary, **form.cleaned_data)
         active = sorted(services.active_consents(beneficiary))
         return Response(ConsentStateSerializer({"active": active}).data)
+
+    def _flagged(self, pk):
+        referral = queries.referral_detail(self.request.user, pk, action="work")
+        if not Disclosure(self.request.user).works_on(referral):
+            raise PermissionDenied
+        if referral.beneficiary.possible_duplicate_of_id is None:
+            raise Http404
+        return referral
+
+    @extend_schema(
+        summary="Compare a possible duplicate with the record it matches (link workers)",
+        request=None,
+        responses={200: DuplicateSerializer},
+    )
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def duplicate(self, request, pk=None):
+        comparison = queries_cases.possible_duplicate(self._flagged(pk))
+        if comparison is None:
+            raise Http404
+        audit(
+            by=request.user,
+            action="view",
+            obj=comparison["record"],
+            purpose="possible duplicate: comparison before merging (API)",
+        )
+        return Response(DuplicateSerializer(comparison).data)
+
+    @extend_schema(
+        summary="Same person: merge the request's record into the one it matches (link workers)",
+        request=MergeInputSerializer,
+        responses={200: ReferralSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def merge(self, request, pk=None):
+        referral = self._flagged(pk)
+        serializer = MergeInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        _run(
+            services.beneficiary_merge,
+            by=request.user,
+            keep=Beneficiary.objects.get(pk=referral.beneficiary.possible_duplicate_of_id),
+            duplicate=referral.beneficiary,
+            take=serializer.validated_data["take"],
+        )
+        return self._output(referral)
+
+    @extend_schema(
+        summary="Not the same person: dismiss the possible-duplicate flag (link workers)",
+        request=None,
+        responses={200: ReferralSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="dismiss-duplicate")
+    def dismiss_duplicate(self, request, pk=None):
+        referral = self._flagged(pk)
+        _run(
+            services.beneficiary_duplicate_dismiss,
+            by=request.user,
+            beneficiary=referral.beneficiary,
+        )
+        return self._output(referral)
+
+    @extend_schema(
+        summary="Link the person's record to the citizen account they name (referrer, link "
+        "workers)",
+        request=LinkAccountInputSerializer,
+        responses={200: ReferralSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="link-account")
+    def link_account(self, request, pk=None):
+        referral = queries.referral_detail(request.user, pk, action="link_account")
+        serializer = LinkAccountInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        _run(
+            services.beneficiary_link_account,
+            by=request.user,
+            beneficiary=referral.beneficiary,
+            email=serializer.validated_data["email"],
+        )
+        return self._output(referral)
 
 
 @extend_schema_view(

@@ -29,3 +29,8 @@ CONSENT_TEXTS = {
 
 # Without care coordination there is nothing to coordinate: a referral needs it.
 REQUIRED = (ConsentPurpose.CARE,)
+
+# What the one consent form asks (forms.ConsentChangeForm), on every page and in the API.
+GIVE = "give"
+WITHDRAW = "withdraw"
+CONSENT_ACTIONS = [(GIVE, _("give")), (WITHDRAW, _("withdraw"))]

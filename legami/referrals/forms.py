@@ -8,8 +8,9 @@ from legami.directory.forms import LANGUAGE_CHOICES, WEEKDAY_CHOICES
 from legami.directory.models import Taxonomy, TaxonomyTerm
 from legami.territory.forms import ComuneField
 
-from .consent import CONSENT_TEXTS, REQUIRED
+from .consent import CONSENT_ACTIONS, CONSENT_TEXTS, REQUIRED
 from .models import ConsentPurpose, ContactChannel, Gender, Status, Urgency
+from .services.identity import MERGEABLE_FIELDS
 
 PART_OF_DAY_CHOICES = [
     ("morning", _("Morning")),
@@ -175,9 +176,35 @@ class NoteForm(forms.Form):
 
 
 class ConsentChangeForm(forms.Form):
-    purpose = forms.ChoiceField(choices=ConsentPurpose.choices)
-    action = forms.ChoiceField(choices=[("give", _("give")), ("withdraw", _("withdraw"))])
+    """A consent given or withdrawn: the one form of the citizen's page, the link worker's page
+    and the API, dispatched once (services.consent_change)."""
+
+    purpose = forms.ChoiceField(
+        choices=ConsentPurpose.choices,
+        error_messages={"required": _("Choose a purpose of consent from the list.")},
+    )
+    action = forms.ChoiceField(
+        choices=CONSENT_ACTIONS,
+        error_messages={"required": _("Choose whether to give or withdraw the consent.")},
+    )
 
 
 class EnrolForm(forms.Form):
     activity = forms.IntegerField(min_value=1)
+
+
+class MergeForm(forms.Form):
+    """Which of the new request's details replace the record kept (none unless ticked)."""
+
+    take = forms.MultipleChoiceField(
+        choices=[(name, name) for name in MERGEABLE_FIELDS],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class LinkAccountForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail of the person's citizen account"),
+        help_text=_("Ask the person: the account must have confirmed this address."),
+    )

@@ -129,15 +129,23 @@ class SelfReferralForm(forms.Form):
         return [p for p in ConsentPurpose.values if self.cleaned_data.get(consent_field_name(p))]
 
 
-class ConsentChangeForm(forms.Form):
-    """A citizen gives or withdraws one consent."""
+class AccountLinkRequestForm(forms.Form):
+    """A citizen asks whether the service already holds a record of theirs."""
 
-    GIVE = "give"
-    WITHDRAW = "withdraw"
+    first_name = forms.CharField(label=_("Your first name"), max_length=100)
+    last_name = forms.CharField(label=_("Your surname"), max_length=100)
+    birth_date = forms.DateField(
+        label=_("Your date of birth"), widget=forms.DateInput(attrs={"type": "date"})
+    )
 
-    beneficiary = forms.IntegerField(widget=forms.HiddenInput)
-    purpose = forms.ChoiceField(choices=ConsentPurpose.choices)
-    change = forms.ChoiceField(choices=[(GIVE, _("give")), (WITHDRAW, _("withdraw"))])
+
+class AccountLinkCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("The code we sent you"),
+        max_length=12,
+        help_text=_("Six digits, valid for 15 minutes."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
 
 
 class RespondForm(forms.Form):

@@ -47,8 +47,22 @@ class Beneficiary(models.Model):
     tax_code = EncryptedTextField(_("codice fiscale"), blank=True)
     # HMAC of the normalised tax code and of name + birth date: equal people meet here without
     # the tax code ever being readable from the database.
-    tax_code_hash = models.CharField(max_length=64, blank=True, editable=False)
+    tax_code_hash = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
     identity_hash = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
+    # Typed by the person on a public form (self-referral): nobody has checked who they are, so
+    # no professional referral joins this record and no account takes it over by its details.
+    # Cleared when a link worker merges records after checking identity with the person.
+    self_declared = models.BooleanField(_("identity declared by the person"), default=False)
+    # Same codice fiscale, or same name and birth date, as this record when it was made: the
+    # link worker checks with the person, then merges the two or dismisses the flag.
+    possible_duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name=_("possible duplicate of"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="possible_duplicates",
+    )
     comune = models.ForeignKey(
         Comune, verbose_name=_("comune of residence"), on_delete=models.PROTECT, related_name="+"
     )
@@ -83,9 +97,11 @@ class Beneficiary(models.Model):
         verbose_name_plural = _("beneficiaries")
         ordering = ["last_name", "first_name"]
         constraints = [
+            # One checked record per codice fiscale; a self-declared one may repeat it, flagged
+            # as a possible duplicate until a link worker merges the two.
             models.UniqueConstraint(
                 fields=["tax_code_hash"],
-                condition=~Q(tax_code_hash=""),
+                condition=~Q(tax_code_hash="") & Q(self_declared=False),
                 name="beneficiary_unique_tax_code",
             )
         ]
@@ -94,6 +110,31 @@ class Beneficiary(models.Model):
         if self.anonymised_at:
             return str(_("anonymised person"))
         return f"{self.first_name} {self.last_name}"
+
+
+class AccountLinkCode(models.Model):
+    """A one-time code sent to the e-mail already on a person's record, so that a citizen
+    proves the record is theirs before their account is linked to it. Only a keyed hash of the
+    code is stored; it expires, serves once and allows a few attempts."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    beneficiary = models.ForeignKey(
+        Beneficiary, on_delete=models.CASCADE, related_name="account_link_codes"
+    )
+    code_hash = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("account link code")
+        verbose_name_plural = _("account link codes")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "expires_at"], name="link_code_user_expiry")]
+
+    def __str__(self):
+        return f"{_('Account link code')} #{self.pk}"
 
 
 class ConsentPurpose(models.TextChoices):

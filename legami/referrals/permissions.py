@@ -33,6 +33,12 @@ policy = Policy(
             scope=referrals_workable,
             description="Hold a caseload: assign, move through the lifecycle, notes, matching",
         ),
+        "link_account": only(
+            PRESCRIBER,
+            LINK_WORKER,
+            scope=referrals_visible,
+            description="Link a person's record to the citizen account they name",
+        ),
         "respond": only(
             PROVIDER,
             scope=enrolments_for_provider,

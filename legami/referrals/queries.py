@@ -60,6 +60,7 @@ class CaseloadFilter:
     comune: int | None = None
     programme: int | None = None
     text: str = ""
+    duplicates: bool = False  # only people flagged as a possible duplicate of another record
 
     @classmethod
     def from_params(cls, params) -> "CaseloadFilter":
@@ -72,6 +73,7 @@ class CaseloadFilter:
             view=view if view in CASELOAD_VIEWS else "mine",
             status=status if status in Status.values or status == "open" else "",
             overdue=params.get("overdue") in ("1", "on", "true"),
+            duplicates=params.get("duplicates") in ("1", "on", "true"),
             comune=as_int("comune"),
             programme=as_int("programme"),
         )
@@ -107,6 +109,8 @@ def _caseload_filtered(user, filters: CaseloadFilter) -> QuerySet:
         referrals = referrals.filter(
             first_contacted_at__isnull=True, first_contact_due__lt=today, status=Status.RECEIVED
         )
+    if filters.duplicates:
+        referrals = referrals.filter(beneficiary__possible_duplicate_of__isnull=False)
     if filters.comune:
         referrals = referrals.filter(comune_id=filters.comune)
     if filters.programme:
@@ -215,20 +219,26 @@ def link_workers_covering(comune_ids) -> list:
     return covering
 
 
-def _contact_consented():
+def _contact_consented(beneficiary: str = "referral__beneficiary"):
+    """`contact_allowed` of a row: the person consents to be contacted (disclosure.py reads it
+    instead of one query per row)."""
     return Exists(
         Consent.objects.filter(
-            beneficiary=OuterRef("referral__beneficiary"),
+            beneficiary=OuterRef(beneficiary),
             purpose=ConsentPurpose.CONTACT,
             withdrawn_at__isnull=True,
         )
     )
 
 
+def with_contact_consent(referrals: QuerySet) -> QuerySet:
+    return referrals.annotate(contact_allowed=_contact_consented("beneficiary"))
+
+
 def provider_inbox(user, *, status: str = "") -> QuerySet:
     """Referrals sent to the provider's activities with the minimum the provider needs: the
-    person's first name, access needs, and contacts only where the person consented to be
-    contacted (`contact_allowed`). Never the reasons, risks or notes: views show only these."""
+    person's first name, access needs, and contacts (shown as disclosure.py decides, with
+    `contact_allowed`). Never the reasons, risks or notes: views show only these."""
     enrolments = policy.scope(user, "respond", Enrolment.objects.all())
     if status in EnrolmentStatus.values:
         enrolments = enrolments.filter(status=status)
@@ -242,6 +252,7 @@ def provider_inbox(user, *, status: str = "") -> QuerySet:
             "decline_reason",
             "activity__id",
             "activity__name",
+            "activity__organisation_id",
             "referral__id",
             "referral__beneficiary__id",
             "referral__beneficiary__first_name",

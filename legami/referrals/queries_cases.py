@@ -1,13 +1,17 @@
 """Reads behind the prescriber's and link worker's pages, on top of queries.py."""
 
-from django.db.models import QuerySet
+from datetime import date
 
-from legami.core.roles import LINK_WORKER, SUPERUSER, effective_role
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from legami.core.roles import LINK_WORKER, effective_role
 from legami.network.models import Programme
 from legami.territory.queries import comuni_in_scope
 
 from . import queries
-from .models import CaseNote, Referral
+from .models import Beneficiary, CaseNote, Referral
+from .services.identity import MERGEABLE_FIELDS
 
 
 def referrals_made(user) -> QuerySet:
@@ -36,15 +40,80 @@ def assignable_link_workers(user, comune_ids) -> list:
     return queries.link_workers_covering(comune_ids)
 
 
-def can_read_risks(user, referral: Referral) -> bool:
-    """The risk text is for the link workers of the territory and the prescriber who wrote it;
-    others who may read the referral see only that there is a flag."""
-    role = effective_role(user)
-    if role == SUPERUSER:
-        return True
-    if role == LINK_WORKER:
-        return True  # the referral was already fetched within the link worker's scope
-    return referral.referrer_id is not None and referral.referrer_id == user.pk
+def _masked_phone(value: str) -> str:
+    digits = "".join(ch for ch in value if ch.isdigit())
+    return f"••• {digits[-2:]}" if len(digits) > 2 else ("•••" if value else "")
+
+
+def _masked_email(value: str) -> str:
+    local, _at, domain = value.partition("@")
+    return f"{local[:1]}•••@{domain}" if value else ""
+
+
+def _shown(person: Beneficiary, name: str, *, masked: bool) -> str:
+    value = getattr(person, name)
+    if name == "comune":
+        return person.comune.name
+    if name == "tax_code":
+        return str(_("given")) if value else ""
+    if masked and name == "phone":
+        return _masked_phone(value)
+    if masked and name == "email":
+        return _masked_email(value)
+    if masked and name == "access_needs":
+        return str(_("recorded")) if value else ""
+    if name in ("gender", "preferred_contact"):
+        return getattr(person, f"get_{name}_display")()
+    if isinstance(value, bool):
+        return str(_("yes")) if value else str(_("no"))
+    if isinstance(value, date):
+        return f"{value:%d/%m/%Y}"
+    return value or ""
+
+
+def possible_duplicate(referral: Referral) -> dict | None:
+    """What a link worker compares before merging the person's record with the one it was
+    flagged against: this record's details as typed, the other's enough to ask the person
+    ("is your number the one ending in 67?") without reading it out, and which of the new
+    details may replace the other's. None when the record is not flagged."""
+    person = referral.beneficiary
+    if person.possible_duplicate_of_id is None:
+        return None
+    other = (
+        Beneficiary.objects.select_related("comune")
+        .filter(pk=person.possible_duplicate_of_id, anonymised_at__isnull=True)
+        .first()
+    )
+    if other is None:
+        return None
+    rows = []
+    for name in MERGEABLE_FIELDS:
+        if name == "user":
+            continue
+        here, there = getattr(person, name), getattr(other, name)
+        if name == "comune":
+            here, there = person.comune_id, other.comune_id
+        rows.append(
+            {
+                "name": name,
+                "label": Beneficiary._meta.get_field(name).verbose_name,
+                "here": _shown(person, name, masked=False),
+                "there": _shown(other, name, masked=True),
+                "differs": here != there,
+                "can_take": here != there and here not in ("", None, False),
+            }
+        )
+    return {
+        "record": other,
+        "rows": rows,
+        "same_tax_code": bool(person.tax_code) and person.tax_code == other.tax_code,
+        "account": person.user.email if person.user_id else "",
+        "can_take_account": person.user_id is not None and other.user_id is None,
+        # The other record was typed on the public form and has an account: merging shows this
+        # request to that account, so the worker must hear from the person it is theirs.
+        "other_account_unchecked": other.self_declared and other.user_id is not None,
+        "referrals": other.referrals.count(),
+    }
 
 
 def case_notes(referral: Referral) -> QuerySet:

@@ -2,8 +2,8 @@
 
 Explicit serializers, one per use: what a caller may send, and what each role may read. The
 codice fiscale is accepted on input and never written in any output. Free texts about the
-person (reason, risks, the "what matters" conversation, goals) are read only by the people who
-work on the case; for anyone else they are null.
+person (reason, risks, the "what matters" conversation, goals) and the person's contacts are
+null for whoever disclosure.py does not let read them.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -12,12 +12,12 @@ from drf_spectacular.plumbing import build_choice_field
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from legami.accounts.models import User
-from legami.core.roles import LINK_WORKER, PRESCRIBER, effective_role
 from legami.directory.models import Activity
 from legami.network.models import Organisation, Programme
 from legami.territory.api import ComuneCodeField
 
+from .consent import CONSENT_ACTIONS
+from .disclosure import Disclosure
 from .models import (
     ConsentPurpose,
     ContactChannel,
@@ -25,6 +25,7 @@ from .models import (
     Status,
     Urgency,
 )
+from .services.identity import MERGEABLE_FIELDS
 
 # Ids as the database stores them: larger numbers are refused before they reach a query.
 MAX_ID = 2**31 - 1
@@ -143,9 +144,7 @@ class ReferralTransitionSerializer(serializers.Serializer):
 
 class ReferralAssignSerializer(serializers.Serializer):
     referrals = serializers.ListField(child=_id_field(), min_length=1, max_length=500)
-    link_worker = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.filter(role=LINK_WORKER, is_active=True)
-    )
+    link_worker = _id_field(help_text=_("Id of an active link worker covering every referral."))
 
 
 class ReferralAssignResultSerializer(serializers.Serializer):
@@ -168,8 +167,49 @@ class ReferralEnrolInputSerializer(serializers.Serializer):
 
 
 class ConsentChangeSerializer(serializers.Serializer):
+    """Documents the body of the consents action; it is checked by forms.ConsentChangeForm,
+    the same form as the pages'."""
+
     purpose = consent_purpose_field()
-    action = serializers.ChoiceField(choices=[("give", "give"), ("withdraw", "withdraw")])
+    action = serializers.ChoiceField(choices=CONSENT_ACTIONS)
+
+
+class MergeInputSerializer(serializers.Serializer):
+    take = serializers.ListField(
+        child=serializers.ChoiceField(choices=MERGEABLE_FIELDS),
+        required=False,
+        default=list,
+        max_length=len(MERGEABLE_FIELDS),
+        help_text=_(
+            "Details of this request that replace the record kept (`user`: link its citizen "
+            "account); nothing else of the record kept changes."
+        ),
+    )
+
+
+class LinkAccountInputSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+
+
+class DuplicateRowSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    label = serializers.CharField()
+    here = serializers.CharField(help_text=_("This request's value."))
+    there = serializers.CharField(help_text=_("The other record's, masked where private."))
+    differs = serializers.BooleanField()
+    can_take = serializers.BooleanField()
+
+
+class DuplicateSerializer(serializers.Serializer):
+    record = serializers.IntegerField(source="record.pk", help_text=_("The other record."))
+    rows = DuplicateRowSerializer(many=True)
+    same_tax_code = serializers.BooleanField()
+    account = serializers.CharField(help_text=_("This request's citizen account, if any."))
+    can_take_account = serializers.BooleanField()
+    other_account_unchecked = serializers.BooleanField(
+        help_text=_("The other record is self-declared and linked to an account.")
+    )
+    referrals = serializers.IntegerField(help_text=_("Referrals of the other record."))
 
 
 class ConsentStateSerializer(serializers.Serializer):
@@ -187,6 +227,11 @@ class CaseloadParamsSerializer(serializers.Serializer):
     )
     status = serializers.ChoiceField(choices=[("open", "open"), *Status.choices], required=False)
     overdue = serializers.BooleanField(required=False, default=False)
+    duplicates = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=_("Only people flagged as a possible duplicate of another record."),
+    )
     comune = _id_field(required=False)
     programme = _id_field(required=False)
 
@@ -196,8 +241,9 @@ class CaseloadParamsSerializer(serializers.Serializer):
         params = {
             key: str(data[key]) for key in ("view", "status", "comune", "programme") if key in data
         }
-        if data.get("overdue"):
-            params["overdue"] = "1"
+        for flag in ("overdue", "duplicates"):
+            if data.get(flag):
+                params[flag] = "1"
         return params
 
 
@@ -250,18 +296,16 @@ class ReferralPersonSerializer(serializers.Serializer):
     last_name = serializers.CharField()
     birth_date = serializers.DateField(allow_null=True)
     comune = serializers.CharField(source="comune.istat_code", help_text=_("ISTAT code."))
-    phone = serializers.CharField()
-    email = serializers.CharField()
+    phone = serializers.CharField(allow_null=True, help_text=_("Null when not shown to you."))
+    email = serializers.CharField(allow_null=True, help_text=_("Null when not shown to you."))
 
 
-# Free texts and who may read them: the link worker all of them, the prescriber who made the
-# referral what they wrote.
-PRIVATE_TEXTS = {
-    "reason_text": {LINK_WORKER, PRESCRIBER},
-    "risks": {LINK_WORKER, PRESCRIBER},
-    "what_matters": {LINK_WORKER},
-    "goals": {LINK_WORKER},
-}
+def disclosure_of(serializer) -> Disclosure:
+    """One Disclosure per response, shared by every row of a list (the context is shared)."""
+    context = serializer.context
+    if "disclosure" not in context:
+        context["disclosure"] = Disclosure(context["request"].user)
+    return context["disclosure"]
 
 
 class ReferralSerializer(serializers.Serializer):
@@ -282,6 +326,11 @@ class ReferralSerializer(serializers.Serializer):
     timeline = ReferralEventSerializer(source="events", many=True)
     enrolments = ReferralEnrolmentSerializer(many=True)
     person = ReferralPersonSerializer(source="beneficiary")
+    possible_duplicate_of = serializers.IntegerField(
+        source="beneficiary.possible_duplicate_of_id",
+        allow_null=True,
+        help_text=_("The record the person may be a duplicate of (link workers only)."),
+    )
     reason_text = serializers.CharField(allow_null=True)
     risks = serializers.CharField(allow_null=True)
     what_matters = serializers.CharField(allow_null=True)
@@ -289,12 +338,15 @@ class ReferralSerializer(serializers.Serializer):
 
     def to_representation(self, referral):
         data = super().to_representation(referral)
-        user = self.context["request"].user
-        role = effective_role(user)
-        for name, roles in PRIVATE_TEXTS.items():
-            allowed = role in roles and (role != PRESCRIBER or referral.referrer_id == user.pk)
-            if not allowed:
+        disclosure = disclosure_of(self)
+        readable = disclosure.texts(referral)
+        for name in ("reason_text", "risks", "what_matters", "goals"):
+            if name not in readable:
                 data[name] = None
+        if not disclosure.contacts(referral):
+            data["person"]["phone"] = data["person"]["email"] = None
+        if not disclosure.works_on(referral):
+            data["possible_duplicate_of"] = None
         return data
 
 
@@ -333,7 +385,7 @@ class InboxEnrolmentSerializer(serializers.Serializer):
     @extend_schema_field(InboxPersonSerializer)
     def get_person(self, enrolment) -> dict:
         person = enrolment.referral.beneficiary
-        contact = bool(getattr(enrolment, "contact_allowed", False))
+        contact = disclosure_of(self).contacts(enrolment.referral, enrolment=enrolment)
         return InboxPersonSerializer(
             {
                 "first_name": person.first_name,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api, views_cases, views_documents, views_public
+from . import api, views_cases, views_documents, views_identity, views_public
 
 app_name = "referrals"
 
@@ -19,6 +19,13 @@ urlpatterns = [
     path("<int:pk>/abbinamento/", views_cases.match, name="match"),
     path("<int:pk>/iscrivi/", views_cases.enrol, name="enrol"),
     path("iscrizioni/<int:pk>/ritira/", views_cases.enrolment_withdraw, name="enrolment_withdraw"),
+    # whose record is whose (views_identity)
+    path("<int:pk>/doppione/", views_identity.duplicate, name="duplicate"),
+    path("<int:pk>/doppione/unisci/", views_identity.duplicate_merge, name="duplicate_merge"),
+    path("<int:pk>/doppione/ignora/", views_identity.duplicate_dismiss, name="duplicate_dismiss"),
+    path("<int:pk>/account/", views_identity.link_account, name="link_account"),
+    path("miei-dati/collega/", views_identity.my_record_link, name="my_record_link"),
+    path("miei-dati/collega/codice/", views_identity.my_record_code, name="my_record_code"),
     # documents (views_documents)
     path("<int:pk>/riepilogo.pdf", views_documents.closing_summary, name="summary_pdf"),
     path("dpo/", views_documents.dpo_search, name="dpo"),

@@ -19,11 +19,12 @@ from legami.accounts.models import User
 from legami.core.audit import audit
 from legami.core.permissions import permission_required
 from legami.core.roles import CITIZEN, LINK_WORKER, effective_role
-from legami.core.views_helpers import add_service_errors, paginate
+from legami.core.views_helpers import add_service_errors, id_param, paginate
 from legami.directory.models import Activity
 
 from . import matching, queries, queries_cases, services
-from .consent import CONSENT_TEXTS, REQUIRED
+from .consent import CONSENT_TEXTS, GIVE, REQUIRED
+from .disclosure import Disclosure
 from .forms import (
     PART_OF_DAY_CHOICES,
     WEEKDAY_CHOICES,
@@ -161,20 +162,16 @@ def _back(request, default: str) -> str:
 @require_POST
 @permission_required(policy, "work")
 def assign(request):
+    """Bulk assignment from the caseload: the service decides (all or none, in scope, an active
+    link worker covering every comune)."""
     back = _back(request, reverse("referrals:caseload"))
-    ids = [int(v) for v in request.POST.getlist("ids") if v.isdigit() and len(v) < 10]
-    referrals = list(policy.scope(request.user, "work", Referral.objects.all()).filter(pk__in=ids))
-    if not referrals:
-        messages.error(request, _("Select at least one referral of your territory."))
-        return redirect(back)
-    worker_id = request.POST.get("link_worker", "")
-    worker = (
-        User.objects.filter(pk=int(worker_id), role=LINK_WORKER, is_active=True).first()
-        if worker_id.isdigit() and len(worker_id) < 10
-        else None
-    )
+    worker = User.objects.filter(pk=id_param(request.POST.get("link_worker"))).first()
     try:
-        count = services.referral_assign(by=request.user, referrals=referrals, link_worker=worker)
+        count = services.referral_assign(
+            by=request.user,
+            referrals=[id_param(v) for v in request.POST.getlist("ids")],
+            link_worker=worker,
+        )
     except ValidationError as error:
         messages.error(request, _error_text(error))
     else:
@@ -215,7 +212,10 @@ def referral_detail(request, pk):
     if effective_role(request.user) == CITIZEN:
         return redirect("referrals:my_data")
     referral = queries.referral_detail(request.user, pk, action="view")
-    can_work = policy.allows(request.user, "work")
+    disclosure = Disclosure(request.user)
+    # The case is worked on by the link workers of the person's territory only.
+    can_work = disclosure.works_on(referral)
+    readable = disclosure.texts(referral)
     consents = list(referral.beneficiary.consents.all())
     active = {c.purpose for c in consents if c.withdrawn_at is None}
     audit(by=request.user, action="view", obj=referral, purpose="referral detail")
@@ -242,8 +242,14 @@ def referral_detail(request, pk):
             "days": _labels(referral.available_days, WEEKDAY_CHOICES),
             "times": _labels(referral.available_times, PART_OF_DAY_CHOICES),
             "can_work": can_work,
-            "can_read_risks": queries_cases.can_read_risks(request.user, referral),
-            "notes": list(queries_cases.case_notes(referral)) if can_work else [],
+            "readable": readable,
+            "show_contacts": disclosure.contacts(referral),
+            "contact_consented": ConsentPurpose.CONTACT in active,
+            "duplicate": queries_cases.possible_duplicate(referral) if can_work else None,
+            "can_link_account": policy.allows(request.user, "link_account")
+            and referral.beneficiary.user_id is None
+            and (can_work or disclosure.wrote(referral)),
+            "notes": list(queries_cases.case_notes(referral)) if "notes" in readable else [],
             "transitions": _transition_choices(referral) if can_work else [],
             "is_ended": referral.status in ENDED_STATUSES,
             "can_enrol": can_work
@@ -307,20 +313,18 @@ def consent_change(request, pk):
     purpose, action = form.cleaned_data["purpose"], form.cleaned_data["action"]
     label = ConsentPurpose(purpose).label
     try:
-        if action == "give":
-            services.consent_give(
-                by=request.user, beneficiary=referral.beneficiary, purpose=purpose
-            )
-            done = _("Consent to %(purpose)s recorded.") % {"purpose": label}
-        else:
-            services.consent_withdraw(
-                by=request.user, beneficiary=referral.beneficiary, purpose=purpose
-            )
-            done = _("Consent to %(purpose)s withdrawn.") % {"purpose": label}
+        services.consent_change(
+            by=request.user, beneficiary=referral.beneficiary, purpose=purpose, action=action
+        )
     except ValidationError as error:
         messages.error(request, _error_text(error))
     else:
-        messages.success(request, done)
+        messages.success(
+            request,
+            _("Consent to %(purpose)s recorded.") % {"purpose": label}
+            if action == GIVE
+            else _("Consent to %(purpose)s withdrawn.") % {"purpose": label},
+        )
     return _detail(referral.pk)
 
 

@@ -24,6 +24,7 @@ from legami.core.roles import LINK_WORKER, PRESCRIBER, SUPERUSER, effective_role
 from legami.core.views_helpers import add_service_errors
 
 from . import queries, services
+from .disclosure import GOALS, WHAT_MATTERS, Disclosure
 from .models import (
     ENDED_STATUSES,
     Beneficiary,
@@ -43,11 +44,16 @@ def _local_date(value):
     return timezone.localtime(value).date() if value else None
 
 
-def summary_context(referral: Referral, *, for_link_worker: bool) -> dict:
-    """What the closing summary says. The referrer's copy holds the minimum: dates, status,
-    the reason for closing, activities and attendance counts. Notes, risks and the reason for
-    referral never appear; "what matters" and goals only on the link worker's copy; the
-    outcome measures section only where the person consented to outcome measurement."""
+def summary_context(referral: Referral, user) -> dict:
+    """What the closing summary says to `user`. The referrer's copy holds the minimum: dates,
+    status, the reason for closing, activities and attendance counts. Notes, risks and the
+    reason for referral never appear; "what matters", goals and the person's contacts only on
+    the link worker's copy and only as disclosure.py allows (contacts with the person's consent
+    to be contacted); the outcome measures section only where the person consented to outcome
+    measurement."""
+    disclosure = Disclosure(user)
+    for_link_worker = disclosure.works_on(referral)
+    readable = disclosure.texts(referral)
     activities = []
     for enrolment in referral.enrolments.all():
         lines = list(enrolment.attendance.all())
@@ -83,8 +89,11 @@ def summary_context(referral: Referral, *, for_link_worker: bool) -> dict:
         if outcomes_consented
         else [],
         "for_link_worker": for_link_worker,
-        "what_matters": referral.what_matters if for_link_worker else "",
-        "goals": referral.goals if for_link_worker else "",
+        "what_matters": referral.what_matters
+        if for_link_worker and WHAT_MATTERS in readable
+        else "",
+        "goals": referral.goals if for_link_worker and GOALS in readable else "",
+        "show_contacts": for_link_worker and disclosure.contacts(referral),
         "printed_at": timezone.localtime(),
     }
 
@@ -105,7 +114,7 @@ def closing_summary(request, pk):
     referral = queries.referral_detail(request.user, pk)
     if referral.status not in ENDED_STATUSES:
         raise Http404
-    context = summary_context(referral, for_link_worker=role in (LINK_WORKER, SUPERUSER))
+    context = summary_context(referral, request.user)
     audit(by=request.user, action="export", obj=referral, purpose="closing summary")
     content = render_pdf("referrals/documents/closing_summary.html", context)
     return _pdf_response(content, f"referral-{referral.pk}.pdf")

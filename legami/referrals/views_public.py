@@ -26,10 +26,11 @@ from legami.territory.models import District
 from legami.territory.queries import district_in_scope
 
 from . import queries, services
-from .consent import CONSENT_TEXTS, REQUIRED
+from .consent import CONSENT_TEXTS, REQUIRED, WITHDRAW
+from .disclosure import Disclosure
+from .forms import ConsentChangeForm
 from .forms_public import (
     AttendanceForm,
-    ConsentChangeForm,
     ReferralSettingsForm,
     RespondForm,
     SelfReferralForm,
@@ -215,33 +216,31 @@ def my_data(request):
 @require_POST
 @permission_required(policy, "own_data")
 def my_consent(request):
+    """The citizen changes a consent on their own record (the one linked to their account:
+    the form names no record, so none other can be reached)."""
     form = ConsentChangeForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("We could not understand the request: please try again."))
         return redirect("referrals:my_data")
-    beneficiary = (
-        queries.own_records(request.user).filter(pk=form.cleaned_data["beneficiary"]).first()
-    )
+    beneficiary = queries.own_records(request.user).first()
     if beneficiary is None:
         raise Http404
-    purpose = form.cleaned_data["purpose"]
+    purpose, action = form.cleaned_data["purpose"], form.cleaned_data["action"]
     label = ConsentPurpose(purpose).label
     try:
-        if form.cleaned_data["change"] == ConsentChangeForm.WITHDRAW:
-            services.consent_withdraw(by=request.user, beneficiary=beneficiary, purpose=purpose)
-            messages.success(
-                request,
-                _("You have withdrawn your consent to: %(purpose)s. %(effect)s")
-                % {"purpose": label, "effect": WITHDRAW_EFFECTS[purpose]},
-            )
-        else:
-            services.consent_give(by=request.user, beneficiary=beneficiary, purpose=purpose)
-            messages.success(
-                request,
-                _("Thank you: you have given your consent to: %(purpose)s.") % {"purpose": label},
-            )
+        services.consent_change(
+            by=request.user, beneficiary=beneficiary, purpose=purpose, action=action
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("You have withdrawn your consent to: %(purpose)s. %(effect)s")
+            % {"purpose": label, "effect": WITHDRAW_EFFECTS[purpose]}
+            if action == WITHDRAW
+            else _("Thank you: you have given your consent to: %(purpose)s.") % {"purpose": label},
+        )
     return redirect(reverse("referrals:my_data") + "#consents")
 
 
@@ -270,6 +269,9 @@ def inbox(request):
     status = request.GET.get("status", "")
     rows = queries.provider_inbox(request.user, status=status)
     page = paginate(request, rows)
+    disclosure = Disclosure(request.user)
+    for row in page:
+        row.show_contacts = disclosure.contacts(row.referral, enrolment=row)
     audit(
         by=request.user,
         action="list",
@@ -302,6 +304,9 @@ def enrolment_detail(request, pk):
         {
             "enrolment": enrolment,
             "person": enrolment.referral.beneficiary,
+            "show_contacts": Disclosure(request.user).contacts(
+                enrolment.referral, enrolment=enrolment
+            ),
             "respond_form": RespondForm(),
             "attendance_form": AttendanceForm(
                 initial={"session_date": timezone.localdate(), "present": "1"}

@@ -9,6 +9,13 @@ from .enrolment import (
     places_taken,
     referral_capacity,
 )
+from .identity import (
+    account_link_confirm,
+    account_link_request,
+    beneficiary_duplicate_dismiss,
+    beneficiary_link_account,
+    beneficiary_merge,
+)
 from .lifecycle import (
     case_note_add,
     link_workers_for,
@@ -20,6 +27,7 @@ from .lifecycle import (
 from .people import (
     active_consents,
     beneficiary_find_or_create,
+    consent_change,
     consent_give,
     consent_withdraw,
     find_duplicate,
@@ -30,12 +38,18 @@ from .timeline import TRANSITIONS, allowed_next
 __all__ = [
     "TRANSITIONS",
     "access_log_rows",
+    "account_link_confirm",
+    "account_link_request",
     "active_consents",
     "allowed_next",
     "attendance_record",
+    "beneficiary_duplicate_dismiss",
     "beneficiary_find_or_create",
+    "beneficiary_link_account",
+    "beneficiary_merge",
     "case_note_add",
     "chase_unanswered",
+    "consent_change",
     "consent_give",
     "consent_withdraw",
     "enrolment_create",

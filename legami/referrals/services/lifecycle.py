@@ -5,7 +5,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from legami.accounts.models import User
 from legami.core.audit import audit
@@ -16,6 +16,7 @@ from legami.territory.queries import comuni_in_scope
 
 from ..consent import REQUIRED
 from ..models import (
+    Beneficiary,
     CaseNote,
     ConsentPurpose,
     Referral,
@@ -26,9 +27,10 @@ from ..models import (
     Urgency,
 )
 from ..notify import notify
+from ..permissions import policy
 from ..scopes import member_organisations
 from ..workdays import add_working_days
-from .people import beneficiary_find_or_create, consent_give
+from .people import beneficiary_find_or_create, clean_beneficiary, consent_give
 from .timeline import NEEDS_REASON, check_transition, record_transition
 
 # What the referrer is told at each step (the closed loop); no health detail in the subject.
@@ -105,6 +107,26 @@ def _clean_availability(days, times) -> tuple[str, str]:
     )
 
 
+def _person_referred(*, by, source: str, person: dict, is_demo: bool) -> Beneficiary:
+    """Whose referral this is. A citizen whose account is linked to a record refers that
+    record, found by the link and never by what they typed (checked, then left unused: a
+    public form never changes a record). Everyone else goes through duplicate detection."""
+    public = source == Source.SELF
+    if public and by.is_authenticated:
+        own = Beneficiary.objects.filter(user=by, anonymised_at__isnull=True).first()
+        if own is not None:
+            clean_beneficiary(person)
+            return own
+    beneficiary, _created = beneficiary_find_or_create(
+        by=by,
+        public=public,
+        is_demo=is_demo,
+        user=by if public and by.is_authenticated else None,
+        **person,
+    )
+    return beneficiary
+
+
 @transaction.atomic
 def referral_create(
     *,
@@ -151,12 +173,7 @@ def referral_create(
         except ValidationError as error:
             errors.update(error.message_dict)
     try:
-        beneficiary, _created = beneficiary_find_or_create(
-            by=by,
-            is_demo=is_demo,
-            user=by if source == Source.SELF and by.is_authenticated else None,
-            **person,
-        )
+        beneficiary = _person_referred(by=by, source=source, person=person, is_demo=is_demo)
     except ValidationError as error:
         errors.update(error.message_dict)
     if errors:
@@ -215,16 +232,63 @@ def link_workers_for(referral: Referral):
     )
 
 
+def _assign_ids(referrals) -> tuple[set[int], int]:
+    """The ids asked for (referrals or ids) and how many items were no referral id at all."""
+    ids, invalid = set(), 0
+    for item in referrals or ():
+        pk = getattr(item, "pk", item)
+        if isinstance(pk, int) and not isinstance(pk, bool) and 0 < pk < 2**63:
+            ids.add(pk)
+        else:
+            invalid += 1
+    return ids, invalid
+
+
+def _active_link_worker(candidate):
+    """The user to assign to, when an active link worker (a user or an id), else None."""
+    if candidate is None or isinstance(candidate, User):
+        user = candidate
+    else:
+        ids, _invalid = _assign_ids([candidate])
+        user = User.objects.filter(pk__in=ids).first()
+    if user is None or not user.is_active or effective_role(user) != LINK_WORKER:
+        return None
+    return user
+
+
 @transaction.atomic
 def referral_assign(*, by, referrals, link_worker) -> int:
-    """Give referrals to a link worker (bulk). The worker must cover each referral's comune."""
-    if link_worker is None or effective_role(link_worker) != LINK_WORKER:
-        raise ValidationError({"link_worker": _("Choose a link worker.")})
-    covered = comuni_in_scope(link_worker)
+    """Give referrals (objects or ids) to a link worker, in bulk: all of them or none. `by`
+    may assign only referrals they can work on (`by=None` is the system); the worker must be
+    an active link worker covering each referral's comune. Returns how many were assigned."""
+    ids, invalid = _assign_ids(referrals)
+    if not ids and not invalid:
+        raise ValidationError({"referrals": _("Select at least one referral.")})
     # Re-read under lock: the caller's objects may be stale (another worker just closed one).
-    referrals = list(
-        Referral.objects.select_for_update().filter(pk__in=[r.pk for r in referrals]).order_by("pk")
-    )
+    found = Referral.objects.filter(pk__in=ids)
+    if by is not None:
+        found = policy.scope(by, "work", found)
+    referrals = list(found.select_for_update().order_by("pk"))
+    refused = invalid + len(ids) - len(referrals)
+    if refused:
+        raise ValidationError(
+            {
+                "referrals": ngettext(
+                    "%(count)d of the selected referrals is not in your territory: nothing "
+                    "was assigned.",
+                    "%(count)d of the selected referrals are not in your territory: nothing "
+                    "was assigned.",
+                    refused,
+                )
+                % {"count": refused}
+            }
+        )
+    link_worker = _active_link_worker(link_worker)
+    if link_worker is None:
+        raise ValidationError(
+            {"link_worker": _("Choose a link worker: only active link workers take referrals.")}
+        )
+    covered = comuni_in_scope(link_worker)
     outside = [r for r in referrals if not covered.filter(pk=r.comune_id).exists()]
     if outside:
         raise ValidationError(
@@ -248,7 +312,7 @@ def referral_assign(*, by, referrals, link_worker) -> int:
         ReferralEvent.objects.create(
             referral=referral,
             by=by,
-            by_label=by.email,
+            by_label=by.email if by is not None else "",
             from_status=referral.status,
             to_status=referral.status,
             note=_("assigned to %(worker)s") % {"worker": link_worker.email},

@@ -4,6 +4,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum.it import codicefiscale
@@ -12,7 +13,7 @@ from legami.core.audit import audit
 from legami.core.crypto import keyed_hash
 from legami.directory.text import fold
 
-from ..consent import CONSENT_VERSION
+from ..consent import CONSENT_VERSION, GIVE, WITHDRAW
 from ..models import (
     OPEN_STATUSES,
     Beneficiary,
@@ -109,62 +110,117 @@ def clean_beneficiary(data: dict) -> dict:
     return data
 
 
-def find_duplicate(data: dict) -> Beneficiary | None:
-    """The record this person already has: same codice fiscale, or same name and birth date
-    when at most one of the two records has a codice fiscale."""
+def _same_person(data: dict):
+    """Records that may be this person: same codice fiscale, or same name and birth date when
+    at most one of the two records has a codice fiscale. Checked records first."""
     active = Beneficiary.objects.filter(anonymised_at__isnull=True)
+    match = same_code = Q(pk__in=[])
     if data.get("tax_code"):
-        match = active.filter(tax_code_hash=keyed_hash(data["tax_code"])).first()
-        if match:
-            return match
+        same_code = Q(tax_code_hash=keyed_hash(data["tax_code"]))
+        match |= same_code
     key = identity_hash(data["first_name"], data["last_name"], data.get("birth_date"))
     if key:
-        candidates = active.filter(identity_hash=key)
+        same_name = Q(identity_hash=key)
         if data.get("tax_code"):
-            candidates = candidates.filter(tax_code_hash="")
-        return candidates.first()
-    return None
+            same_name &= Q(tax_code_hash="")
+        match |= same_name
+    # The same codice fiscale outranks the same name: filling a name match with a code another
+    # checked record holds would break their uniqueness.
+    code_first = Case(When(same_code, then=Value(0)), default=Value(1))
+    return active.filter(match).order_by("self_declared", code_first, "pk")
 
 
-def beneficiary_find_or_create(*, by, is_demo: bool = False, user=None, **fields):
-    """The person's record, found before a new one is made. Returns (beneficiary, created).
-    A found record keeps its data; blanks are filled from what was typed now."""
-    data = clean_beneficiary(fields)
-    existing = find_duplicate(data)
-    if existing is not None:
-        filled = [k for k, v in data.items() if v and not getattr(existing, k)]
-        for key in filled:
-            setattr(existing, key, data[key])
-        if data.get("tax_code") and not existing.tax_code_hash:
-            existing.tax_code_hash = keyed_hash(data["tax_code"])
-            filled.append("tax_code_hash")
-        if user is not None and existing.user_id is None:
-            existing.user = user
-            filled.append("user")
-        if filled:
-            existing.save(update_fields=[*filled, "updated_at"])
-        audit(
-            by=by,
-            action="update",
-            obj=existing,
-            purpose="duplicate detected on referral",
-            changes={"fields": sorted(filled)},
-        )
-        return existing, False
-    beneficiary = Beneficiary(**data, user=user, is_demo=is_demo)
+def find_duplicate(data: dict) -> Beneficiary | None:
+    """The record this person most likely already has (a checked one before a self-declared
+    one), or None."""
+    return _same_person(data).first()
+
+
+def _fill_blanks(*, by, existing: Beneficiary, data: dict) -> Beneficiary:
+    """A professional referral of a person already known: blanks of the record are filled with
+    what the professional typed; nothing already there is overwritten (contacts included)."""
+    filled = [k for k, v in data.items() if v and not getattr(existing, k)]
+    for key in filled:
+        setattr(existing, key, data[key])
+    if data.get("tax_code") and not existing.tax_code_hash:
+        existing.tax_code_hash = keyed_hash(data["tax_code"])
+        filled.append("tax_code_hash")
+    if filled:
+        existing.save(update_fields=[*filled, "updated_at"])
+    audit(
+        by=by,
+        action="update",
+        obj=existing,
+        purpose="duplicate detected on referral",
+        changes={"fields": sorted(filled)},
+    )
+    return existing
+
+
+def _new_beneficiary(
+    *, by, data: dict, user, is_demo: bool, self_declared: bool, duplicate_of
+) -> tuple[Beneficiary, bool]:
+    beneficiary = Beneficiary(
+        **data,
+        user=user,
+        is_demo=is_demo,
+        self_declared=self_declared,
+        possible_duplicate_of=duplicate_of,
+    )
     beneficiary.tax_code_hash = keyed_hash(data["tax_code"])
     beneficiary.identity_hash = identity_hash(
         data["first_name"], data["last_name"], data.get("birth_date")
     )
-    beneficiary.full_clean(exclude=["tax_code_hash", "identity_hash", "pseudonym"])
+    beneficiary.full_clean(
+        exclude=["tax_code_hash", "identity_hash", "pseudonym", "possible_duplicate_of"],
+        validate_constraints=False,
+    )
     try:
         with transaction.atomic():
             beneficiary.save()
     except IntegrityError:
-        # Someone saved the same codice fiscale a moment ago: use theirs.
-        return Beneficiary.objects.get(tax_code_hash=beneficiary.tax_code_hash), False
-    audit(by=by, action="create", obj=beneficiary, purpose="referral")
+        if self_declared:
+            # The same citizen's other request, a moment ago, made their record: use it.
+            return Beneficiary.objects.get(user=user), False
+        # Someone saved the same codice fiscale a moment ago (only checked records are unique):
+        # use theirs, as a found duplicate.
+        existing = Beneficiary.objects.get(
+            tax_code_hash=beneficiary.tax_code_hash, self_declared=False
+        )
+        return _fill_blanks(by=by, existing=existing, data=data), False
+    audit(
+        by=by,
+        action="create",
+        obj=beneficiary,
+        purpose="self-referral" if self_declared else "referral",
+        changes={"possible_duplicate_of": duplicate_of.pk} if duplicate_of else None,
+    )
     return beneficiary, True
+
+
+def beneficiary_find_or_create(
+    *, by, public: bool = False, is_demo: bool = False, user=None, **fields
+) -> tuple[Beneficiary, bool]:
+    """The person's record. Returns (beneficiary, created).
+
+    A professional referral (`public` False) joins the checked record of the same person and
+    fills its blanks. Input from a public form never touches an existing record: it always
+    makes a new, self-declared one (linked to `user`, the citizen who typed it), flagged as a
+    possible duplicate of the record it resembles, for the link worker to check. Both paths
+    run the same queries and answer the same way, so the form cannot tell whether a match
+    exists. A professional referral resembling only a self-declared record is flagged too."""
+    data = clean_beneficiary(fields)
+    match = find_duplicate(data)
+    if not public and match is not None and not match.self_declared:
+        return _fill_blanks(by=by, existing=match, data=data), False
+    return _new_beneficiary(
+        by=by,
+        data=data,
+        user=user if public else None,
+        is_demo=is_demo,
+        self_declared=public,
+        duplicate_of=match,
+    )
 
 
 # --- consent --------------------------------------------------------------------------------
@@ -219,3 +275,13 @@ def consent_withdraw(*, by, beneficiary: Beneficiary, purpose: str) -> None:
             )
             referral.closure_reason = _("The person withdrew consent to care coordination.")
             referral.save(update_fields=["closure_reason"])
+
+
+def consent_change(*, by, beneficiary: Beneficiary, purpose: str, action: str):
+    """The one dispatch of the consent form (citizen page, link worker page, API): `action` is
+    "give" or "withdraw" (consent.CONSENT_ACTIONS)."""
+    if action == GIVE:
+        return consent_give(by=by, beneficiary=beneficiary, purpose=purpose)
+    if action == WITHDRAW:
+        return consent_withdraw(by=by, beneficiary=beneficiary, purpose=purpose)
+    raise ValidationError({"action": _("Choose whether to give or withdraw the consent.")})

@@ -15,6 +15,7 @@ from legami.core.models import AuditEvent
 from ..models import (
     HOLDING_PLACE,
     OPEN_STATUSES,
+    AccountLinkCode,
     Attendance,
     Beneficiary,
     CaseNote,
@@ -200,6 +201,11 @@ def _anonymise(beneficiary: Beneficiary, now) -> None:
     beneficiary.access_needs = ""
     beneficiary.languages = ""
     beneficiary.user = None
+    # Identity (wave1-identity): pending account-link codes go, and no duplicate flag points
+    # to or from the person any more (a flag names a record a link worker would compare).
+    AccountLinkCode.objects.filter(beneficiary=beneficiary).delete()
+    Beneficiary.objects.filter(possible_duplicate_of=beneficiary).update(possible_duplicate_of=None)
+    beneficiary.possible_duplicate_of = None
     beneficiary.anonymised_at = now
     beneficiary.save()
 

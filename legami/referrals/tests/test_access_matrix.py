@@ -5,6 +5,7 @@ The world: the `care` referral taken to "assessed" and sent to the provider's ac
 second referral already closed (its summary can be printed)."""
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
 from legami.core.roles import ALL_ROLES
@@ -38,6 +39,13 @@ MATRIX = {
     "referrals:enrol": POST_ONLY,
     "referrals:enrolment_withdraw": POST_ONLY,
     "referrals:summary_pdf": signed_in({"prescriber", "link_worker"}),
+    # only a link worker of the territory compares and merges: not the superuser
+    "referrals:duplicate": with_(signed_in({"link_worker"}), superuser=403),
+    "referrals:duplicate_merge": POST_ONLY,
+    "referrals:duplicate_dismiss": POST_ONLY,
+    "referrals:link_account": POST_ONLY,
+    "referrals:my_record_link": signed_in({"citizen"}),
+    "referrals:my_record_code": POST_ONLY,
     "referrals:dpo": signed_in({"dpo"}),
     "referrals:dpo_person": signed_in({"dpo"}),
     "referrals:dpo_export_json": signed_in({"dpo"}),
@@ -64,6 +72,10 @@ MATRIX = {
     "api:api-referral-consents": API_POST_ONLY,
     "api:api-referral-enrolments": API_POST_ONLY,
     "api:api-referral-suggestions": api_only({"link_worker"}),
+    "api:api-referral-duplicate": with_(api_only({"link_worker"}), superuser=403),
+    "api:api-referral-merge": API_POST_ONLY,
+    "api:api-referral-dismiss-duplicate": API_POST_ONLY,
+    "api:api-referral-link-account": API_POST_ONLY,
     "api:api-enrolment-list": api_only({"provider"}),
     "api:api-enrolment-detail": api_only({"provider"}),
     "api:api-enrolment-respond": API_POST_ONLY,
@@ -86,7 +98,19 @@ def matrix_world(care):
     services.referral_transition(
         by=care["link_worker"], referral=ended, to="declined", reason="Non interessato"
     )
-    return {**care, "referral": referral, "enrolment": enrolment, "ended": ended}
+    # Someone typed Maria's name and birth date on the public form: a possible duplicate.
+    flagged = services.referral_create(
+        by=AnonymousUser(),
+        person=person_data(care["arcidosso"], tax_code="", phone="333 0000000"),
+        consents=["care"],
+    )
+    return {
+        **care,
+        "referral": referral,
+        "enrolment": enrolment,
+        "ended": ended,
+        "flagged": flagged,
+    }
 
 
 def _kwargs(name: str, w) -> dict:
@@ -102,6 +126,14 @@ def _kwargs(name: str, w) -> dict:
         "referrals:enrol": referral,
         "referrals:enrolment_withdraw": enrolment,
         "referrals:summary_pdf": {"pk": w["ended"].pk},
+        "referrals:duplicate": {"pk": w["flagged"].pk},
+        "referrals:duplicate_merge": {"pk": w["flagged"].pk},
+        "referrals:duplicate_dismiss": {"pk": w["flagged"].pk},
+        "referrals:link_account": referral,
+        "api:api-referral-duplicate": {"pk": w["flagged"].pk},
+        "api:api-referral-merge": {"pk": w["flagged"].pk},
+        "api:api-referral-dismiss-duplicate": {"pk": w["flagged"].pk},
+        "api:api-referral-link-account": referral,
         "referrals:dpo_person": person,
         "referrals:dpo_export_json": person,
         "referrals:dpo_export_pdf": person,

@@ -303,6 +303,38 @@ def test_notes_and_consents_through_the_api(care):
     assert again.status_code == 400 and "purpose" in again.json()
 
 
+def test_assignment_through_the_api_follows_the_service(care):
+    """The API refuses what the page refuses, with the service's words."""
+    worker = care["link_worker"]
+    client = signed_in(worker)
+    url = f"{REFERRALS}assign/"
+    response = post(
+        client, url, {"referrals": [care["referral"].pk, 987654], "link_worker": worker.pk}
+    )
+    assert response.status_code == 400
+    assert response.json()["referrals"] == [
+        "1 of the selected referrals is not in your territory: nothing was assigned."
+    ]
+    worker.is_active = False
+    worker.save()
+    other = signed_in(care["outside_worker"])
+    response = post(other, url, {"referrals": [], "link_worker": worker.pk})
+    assert response.status_code == 400 and "referrals" in response.json()
+    assert Referral.objects.get().link_worker is None
+
+
+def test_consents_through_the_api_use_the_pages_form(care):
+    referral = engage(care)
+    client = signed_in(care["link_worker"])
+    url = f"{REFERRALS}{referral.pk}/consents/"
+    response = post(client, url, {"purpose": "contact"})
+    assert response.status_code == 400
+    assert response.json() == {"action": ["Choose whether to give or withdraw the consent."]}
+    response = post(client, url, {"purpose": "bogus", "action": "give"})
+    assert response.status_code == 400 and "purpose" in response.json()
+    assert post(client, url, {"purpose": "research", "action": "give"}).status_code == 200
+
+
 # --- the provider -----------------------------------------------------------------------------
 
 

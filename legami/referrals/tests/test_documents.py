@@ -102,8 +102,9 @@ def test_closing_summary_counts_sessions_and_link_worker_copy_has_the_plan(care,
 
     referral = closed_with_activity(care)
     context = summary_context(
-        queries.referral_detail(care["link_worker"], referral.pk), for_link_worker=False
+        queries.referral_detail(care["prescriber"], referral.pk), care["prescriber"]
     )
+    assert context["for_link_worker"] is False and context["what_matters"] == ""
     assert [(a["name"], a["present"], a["recorded"]) for a in context["activities"]] == [
         ("Camminata nei castagneti", 1, 2)
     ]

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
+from legami.conftest import make_user
 from legami.core.models import AuditEvent, Notification
 from legami.directory import services as directory
 from legami.referrals import services
@@ -204,6 +205,51 @@ def test_assignment_only_to_a_worker_covering_the_comune(care):
             referrals=[care["referral"]],
             link_worker=care["outside_worker"],
         )
+    assert Referral.objects.get().link_worker is None
+
+
+def test_assignment_is_all_or_nothing_and_names_how_many_are_out_of_scope(care):
+    """The rules of bulk assignment live in the service, whoever calls it (issue 14, 2)."""
+    mine = care["referral"]
+    theirs = services.referral_create(
+        by=care["outside_prescriber"],
+        person=person_data(care["casalecchio"], first_name="Ugo", tax_code=""),
+        consents=["care"],
+    )
+    with pytest.raises(ValidationError) as error:
+        services.referral_assign(
+            by=care["link_worker"],
+            referrals=[mine, theirs.pk, 10**15, None],
+            link_worker=care["link_worker"],
+        )
+    assert error.value.message_dict["referrals"] == [
+        "3 of the selected referrals are not in your territory: nothing was assigned."
+    ]
+    with pytest.raises(ValidationError, match="Select at least one referral"):
+        services.referral_assign(
+            by=care["link_worker"], referrals=[], link_worker=care["link_worker"]
+        )
+    assert not Referral.objects.filter(link_worker__isnull=False).exists()
+    # The system (by=None, e.g. a job) is not limited to a territory.
+    assert services.referral_assign(by=None, referrals=[mine], link_worker=care["link_worker"]) == 1
+
+
+@pytest.mark.parametrize("who", ["inactive", "prescriber", "id_of_nobody"])
+def test_assignment_only_to_an_active_link_worker(care, who):
+    if who == "inactive":
+        target = make_user("link_worker", "in.pausa@test.legami.example")
+        target.jurisdictions.create(district=care["district"])
+        target.is_active = False
+        target.save()
+    elif who == "prescriber":
+        target = care["prescriber"]
+    else:
+        target = 10**9
+    with pytest.raises(ValidationError) as error:
+        services.referral_assign(
+            by=care["link_worker"], referrals=[care["referral"]], link_worker=target
+        )
+    assert "only active link workers" in error.value.message_dict["link_worker"][0]
     assert Referral.objects.get().link_worker is None
 
 

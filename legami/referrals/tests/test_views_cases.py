@@ -237,9 +237,17 @@ def test_caseload_filters_and_bulk_assignment(care):
     assert "Maria Rossi" in overdue and "Giulio Bianchi" not in overdue
     assert AuditEvent.objects.filter(actor=worker, action="list").exists()
 
+    # Ids that are not referrals of the territory refuse the whole request, saying how many.
     response = client.post(
         reverse("referrals:assign"),
         {"ids": [first.pk, second.pk, "999999", "abc"], "link_worker": worker.pk},
+        follow=True,
+    )
+    assert "2 of the selected referrals are not in your territory" in page(response)
+    assert not Referral.objects.filter(link_worker=worker).exists()
+    response = client.post(
+        reverse("referrals:assign"),
+        {"ids": [first.pk, second.pk], "link_worker": worker.pk},
         follow=True,
     )
     assert "2 referrals assigned" in page(response)
@@ -258,6 +266,10 @@ def test_assigning_out_of_scope_or_to_nobody_changes_nothing(care):
         reverse("referrals:assign"),
         {"ids": [referral.pk], "link_worker": care["outside_worker"].pk},
         follow=True,
+    )
+    assert "1 of the selected referrals is not in your territory" in page(response)
+    response = outside.post(
+        reverse("referrals:assign"), {"link_worker": care["outside_worker"].pk}, follow=True
     )
     assert "Select at least one referral" in page(response)
     response = signed_in(care["link_worker"]).post(
@@ -483,7 +495,7 @@ def test_huge_ids_are_404_not_500(care):
     response = client.post(
         reverse("referrals:assign"), {"ids": [str(huge)], "link_worker": str(huge)}, follow=True
     )
-    assert "Select at least one referral" in page(response)
+    assert "1 of the selected referrals is not in your territory" in page(response)
 
 
 def test_availability_is_validated_by_the_service(care):

@@ -198,11 +198,7 @@ def test_withdrawing_care_consent_closes_the_open_referral(care, citizen_referra
 
     response = client.post(
         MY_CONSENT,
-        {
-            "beneficiary": citizen_referral.beneficiary_id,
-            "purpose": "care",
-            "change": "withdraw",
-        },
+        {"purpose": "care", "action": "withdraw"},
         follow=True,
     )
 
@@ -215,17 +211,22 @@ def test_withdrawing_care_consent_closes_the_open_referral(care, citizen_referra
     assert "care" not in services.active_consents(citizen_referral.beneficiary)
 
     # Giving it again works from the same page.
-    client.post(
-        MY_CONSENT,
-        {"beneficiary": citizen_referral.beneficiary_id, "purpose": "care", "change": "give"},
-    )
+    client.post(MY_CONSENT, {"purpose": "care", "action": "give"})
     assert "care" in services.active_consents(citizen_referral.beneficiary)
 
 
 def test_citizen_cannot_change_someone_elses_consent(care, citizen_referral):
+    """The form names no record: a citizen's change reaches their own record only, whatever
+    else is posted; a citizen without a record gets 404."""
     someone = care["referral"].beneficiary
-    response = signed_in(care["citizen"]).post(
-        MY_CONSENT, {"beneficiary": someone.pk, "purpose": "care", "change": "withdraw"}
+    signed_in(care["citizen"]).post(
+        MY_CONSENT, {"beneficiary": someone.pk, "purpose": "research", "action": "give"}
+    )
+    assert "research" not in services.active_consents(someone)
+    assert "research" in services.active_consents(citizen_referral.beneficiary)
+    stranger = make_user(roles.CITIZEN, "senza.scheda@test.legami.example")
+    response = signed_in(stranger).post(
+        MY_CONSENT, {"beneficiary": someone.pk, "purpose": "care", "action": "withdraw"}
     )
     assert response.status_code == 404
     assert "care" in services.active_consents(someone)
@@ -234,11 +235,7 @@ def test_citizen_cannot_change_someone_elses_consent(care, citizen_referral):
 def test_withdrawing_a_consent_not_given_is_a_message(care, citizen_referral):
     response = signed_in(care["citizen"]).post(
         MY_CONSENT,
-        {
-            "beneficiary": citizen_referral.beneficiary_id,
-            "purpose": "research",
-            "change": "withdraw",
-        },
+        {"purpose": "research", "action": "withdraw"},
         follow=True,
     )
     assert response.status_code == 200
