@@ -277,9 +277,7 @@ def test_the_same_codice_fiscale_outranks_the_same_name(care):
 
 # --- staff link an account --------------------------------------------------------------------
 def _confirmed_citizen(email: str) -> User:
-    user = make_user(roles.CITIZEN, email)
-    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-    return user
+    return make_user(roles.CITIZEN, email)  # make_user confirms the address
 
 
 def test_link_worker_links_the_account_the_person_names(care, victim):
@@ -306,7 +304,7 @@ def test_link_worker_links_the_account_the_person_names(care, victim):
 def test_staff_link_refuses_unconfirmed_or_taken_accounts_and_strangers(care, victim):
     services_link = services.beneficiary_link_account
     unconfirmed = make_user(roles.CITIZEN, "non.confermato@posta.example")
-    EmailAddress.objects.create(user=unconfirmed, email=unconfirmed.email, verified=False)
+    EmailAddress.objects.filter(user=unconfirmed).update(verified=False)
     with pytest.raises(ValidationError, match="not confirmed"):
         services_link(by=care["link_worker"], beneficiary=victim, email=unconfirmed.email)
     with pytest.raises(ValidationError, match="No citizen account"):
