@@ -311,33 +311,3 @@ def find_people(text: str) -> QuerySet:
     for word in words:
         query &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
     return people.filter(query).order_by("last_name", "first_name")[:50]
-
-
-def research_rows() -> QuerySet:
-    """Pseudonymised referral rows for evaluators: only people who consented to research, no
-    identity (pseudonymous id, birth year, comune, needs, status, dates)."""
-    consented = Consent.objects.filter(
-        beneficiary=OuterRef("beneficiary"),
-        purpose=ConsentPurpose.RESEARCH,
-        withdrawn_at__isnull=True,
-    )
-    return (
-        Referral.objects.filter(Exists(consented), beneficiary__anonymised_at__isnull=True)
-        .select_related("beneficiary", "comune", "programme")
-        .prefetch_related("reasons")
-        .only(
-            "id",
-            "received_at",
-            "closed_at",
-            "status",
-            "source",
-            "urgency",
-            "first_contacted_at",
-            "comune__name",
-            "comune__istat_code",
-            "programme__name",
-            "beneficiary__pseudonym",
-            "beneficiary__birth_date",
-        )
-        .order_by("pk")
-    )
