@@ -178,11 +178,7 @@ def dpo_person(request, pk):
     person = _subject(request, pk)
     audit(by=request.user, action="view", obj=person, purpose="data-subject request")
     access_log = list(services.access_log_rows(person)[:ACCESS_LOG_SHOWN])
-    log_url = (
-        reverse("core:audit_log")
-        + "?"
-        + urlencode({"object_type": "referrals.beneficiary", "object_id": person.pk})
-    )
+    log_url = reverse("core:audit_log") + "?" + urlencode({"person": person.pk})
     return render(
         request,
         "referrals/dpo/person.html",
