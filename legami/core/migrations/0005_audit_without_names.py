@@ -104,6 +104,8 @@ def scrub(connection) -> dict:
             )
             counts["people"] += cursor.rowcount
         _triggers(cursor, vendor, on=True)
+        if not any(counts.values()):
+            return counts  # a new installation: nothing was rewritten, nothing to record
         cursor.execute(
             "INSERT INTO core_auditevent (at, actor_label, actor_role, action, object_type, "
             "object_id, object_repr, purpose, changes) VALUES (%s, '', 'anonymous', 'update', "
