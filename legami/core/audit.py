@@ -13,6 +13,7 @@ opened a list".
 
 from collections.abc import Iterable
 
+from django.apps import apps
 from django.db import models
 
 from .models import AuditAction, AuditEvent
@@ -151,13 +152,14 @@ def audit_people_shown(
     """`audit_shown` for reads that hold the people's ids only (a pseudonymised extract)."""
     _check(action)
     actor = _actor(by)
+    kind = apps.get_model(PERSON_MODEL)._meta.verbose_name
     rows = [
         AuditEvent(
             **actor,
             action=action,
             object_type=PERSON_MODEL,
             object_id=str(pk),
-            object_repr=f"person #{pk}",
+            object_repr=f"{kind} #{pk}",
             person_id=pk,
             purpose=purpose[:200],
         )

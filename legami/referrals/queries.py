@@ -145,14 +145,16 @@ def caseload_rows(pks) -> list[Referral]:
     return [rows[pk] for pk in pks if pk in rows]
 
 
-def referrals_made(user) -> QuerySet:
-    """A prescriber's referrals (their organisation's), newest first."""
-    return (
+def referrals_made(user, *, with_texts: bool = True) -> QuerySet:
+    """A prescriber's referrals (their organisation's), newest first. A list that shows none
+    of the encrypted texts asks `with_texts=False`: they (and their decryption) are left out."""
+    referrals = (
         policy.scope(user, "view", Referral.objects.all())
         .select_related("beneficiary", "comune", "link_worker", "referring_organisation")
         .annotate(is_overdue=_overdue_expression(timezone.localdate()))
         .order_by("-received_at", "-pk")
     )
+    return referrals if with_texts else referrals.defer(*ENCRYPTED_ON_ROWS)
 
 
 def referral_detail(user, pk, *, action: str = "view") -> Referral:

@@ -10,11 +10,6 @@ from . import queries
 from .models import CaseNote, Referral
 
 
-def referrals_made(user) -> QuerySet:
-    # The list shows none of the encrypted texts: leave them (and their decryption) out.
-    return queries.referrals_made(user).defer(*queries.ENCRYPTED_ON_ROWS)
-
-
 def caseload_filter_choices(user) -> dict:
     """The comuni and programmes the caseload filters offer: those of the user's territory
     (names and ids only: 113 comuni of a province are one narrow query)."""

@@ -82,7 +82,7 @@ def referral_list(request):
         return redirect("referrals:caseload")
     if role == CITIZEN:
         return redirect("referrals:my_data")
-    page = paginate(request, queries_cases.referrals_made(request.user))
+    page = paginate(request, queries.referrals_made(request.user, with_texts=False))
     audit_shown(by=request.user, purpose="referrals made", objects=page.object_list)
     return render(request, "referrals/list.html", {"page_obj": page})
 

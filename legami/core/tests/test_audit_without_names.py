@@ -9,7 +9,7 @@ from django.db import DatabaseError, connection, transaction
 
 from legami.core.audit import audit
 from legami.core.models import AuditEvent
-from legami.referrals.tests.conftest import _english, care  # noqa: F401 - fixtures
+from legami.referrals.tests.conftest import _english  # noqa: F401 - pages in English
 
 migration = importlib.import_module("legami.core.migrations.0005_audit_without_names")
 

@@ -15,7 +15,6 @@ from legami.learning.models import Registration
 from legami.learning.queries import people_trained
 from legami.referrals import services as referrals
 from legami.referrals.models import Beneficiary
-from legami.referrals.tests.conftest import care, person_data  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db
 

@@ -41,7 +41,7 @@ def person(care, name, born, gender, comune="arcidosso", research=True):
             beneficiary=someone,
             timepoint=timepoint,
             administered_on=TODAY - timedelta(days=days),
-            answers={n: 3 for n in range(1, 6)},
+            answers=dict.fromkeys(range(1, 6), 3),
         )
     return someone
 
