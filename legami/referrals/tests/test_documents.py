@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.messages import get_messages
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
@@ -388,6 +389,21 @@ def test_retention_command_refuses_a_too_short_period(care):
     with pytest.raises(CommandError):
         run("referrals_retention", "--days", "10")
     assert not Beneficiary.objects.filter(anonymised_at__isnull=False).exists()
+
+
+def test_the_dry_run_counts_and_refuses_as_the_real_run_does(care, settings):
+    old = engage(care)
+    services.referral_transition(
+        by=care["link_worker"], referral=old, to="declined", reason="Non interessata"
+    )
+    Referral.objects.filter(pk=old.pk).update(closed_at=timezone.now() - timedelta(days=100))
+    settings.REFERRALS_RETENTION_DAYS = 90
+    with pytest.raises(CommandError, match="at least 30 days"):
+        run("referrals_retention", "--days", "10", "--dry-run")
+    assert run("referrals_retention", "--dry-run").startswith("would anonymise: 1")
+    assert run("referrals_retention") == "anonymised: 1"
+    with pytest.raises(ValidationError):
+        services.retention_run(older_than_days=29)
 
 
 def test_retention_days_default_comes_from_settings(care, settings):
