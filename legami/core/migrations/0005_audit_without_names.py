@@ -79,8 +79,10 @@ def scrub(connection) -> dict:
         )
         counts["labels"] = cursor.rowcount
         cursor.execute(
-            "UPDATE core_auditevent SET actor_label = 'citizen account #' || "
-            "CAST(actor_id AS VARCHAR(20)) WHERE actor_role = 'citizen' AND actor_id IS NOT NULL"
+            "UPDATE core_auditevent SET actor_label = CASE WHEN actor_id IS NULL "
+            "THEN 'citizen account' "
+            "ELSE 'citizen account #' || CAST(actor_id AS VARCHAR(20)) END "
+            "WHERE actor_role = 'citizen' AND actor_label <> ''"
         )
         counts["citizens"] = cursor.rowcount
         cursor.execute(

@@ -51,6 +51,14 @@ def test_old_rows_lose_names_and_say_whose_data_they_are_about(care):
         object_repr="Maria Rossi",
         purpose="own data (citizen)",
     )
+    gone = old_row(
+        actor_label="ex.cittadina@example.org",
+        actor_role="citizen",
+        action="view",
+        object_type="referrals.beneficiary",
+        object_id=str(person.pk),
+        purpose="own data (citizen)",
+    )
     erased = old_row(
         action="erase",
         object_type="referrals.beneficiary",
@@ -69,12 +77,14 @@ def test_old_rows_lose_names_and_say_whose_data_they_are_about(care):
     assert of_referral.person_id == person.pk
     by_citizen.refresh_from_db()
     assert by_citizen.actor_label == f"citizen account #{care['citizen'].pk}"
+    gone.refresh_from_db()
+    assert gone.actor_label == "citizen account"
     erased.refresh_from_db()
     assert "Rossi" not in erased.purpose and erased.purpose.startswith("erasure")
     listed.refresh_from_db()
     assert listed.object_repr == "" and listed.person_id is None
     assert not AuditEvent.objects.filter(object_repr__icontains="rossi").exists()
-    assert counts["labels"] >= 4 and counts["citizens"] >= 1 and counts["erasures"] == 1
+    assert counts["labels"] >= 4 and counts["citizens"] >= 2 and counts["erasures"] == 1
     record = AuditEvent.objects.filter(object_type="core.auditevent").order_by("-pk").first()
     assert "migration core 0005" in record.purpose and record.changes == counts
 
