@@ -68,9 +68,7 @@ def export(beneficiary) -> list[dict]:
 def erase(beneficiary) -> None:
     from . import services
 
-    emails = set(
-        registrations_of(beneficiary, for_erasure=True).values_list("email", flat=True)
-    )
+    emails = set(registrations_of(beneficiary, for_erasure=True).values_list("email", flat=True))
     for email in sorted(emails):
         services.registrations_forget(by=None, email=email)
 

@@ -141,8 +141,7 @@ class IndicatorSerializer(serializers.Serializer):
     as_of = serializers.DateField(allow_null=True)
     progress = serializers.FloatField(allow_null=True)
     state = serializers.CharField(
-        help_text="reached, on_track, behind, no_data, or hidden "
-        f"(fewer than {SMALL_CELL} people)"
+        help_text=f"reached, on_track, behind, no_data, or hidden (fewer than {SMALL_CELL} people)"
     )
 
 

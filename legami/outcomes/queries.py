@@ -309,9 +309,7 @@ def research_extract(*, today: date | None = None) -> ResearchExtract:
         programme_name=Coalesce(F("referral__programme__name"), Value("")),
     )
     kept, people = k_anonymous(
-        responses.order_by()
-        .values_list("beneficiary_id", *RESEARCH_QUASI_IDENTIFIERS)
-        .distinct()
+        responses.order_by().values_list("beneficiary_id", *RESEARCH_QUASI_IDENTIFIERS).distinct()
     )
     rows = responses.order_by("pk").values_list(
         "beneficiary__pseudonym",

@@ -83,9 +83,7 @@ def indicator_status(indicator: Indicator, programme: Programme, today: date | N
         latest = latest[0] if latest else None
         current = latest.value if latest else None
         as_of = latest.measured_on if latest else None
-    hidden = (
-        indicator.metric in COUNTS_PEOPLE and current is not None and 0 < current < SMALL_CELL
-    )
+    hidden = indicator.metric in COUNTS_PEOPLE and current is not None and 0 < current < SMALL_CELL
     progress = None
     if current is not None:
         span = indicator.target_value - indicator.baseline_value

@@ -165,9 +165,7 @@ def due(request):
         link_worker=request.user
     )
     due = queries.due_follow_ups(referrals)
-    audit_shown(
-        by=request.user, purpose="questionnaires due", objects=[d["baseline"] for d in due]
-    )
+    audit_shown(by=request.user, purpose="questionnaires due", objects=[d["baseline"] for d in due])
     return render(request, "outcomes/due.html", {"due": due})
 
 

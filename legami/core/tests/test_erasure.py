@@ -211,9 +211,12 @@ def test_after_erasure_she_is_in_no_table(care, lived_everywhere, tmp_path):
     account = lived_everywhere["account"]
     account.refresh_from_db()
     assert not account.is_active and not account.has_usable_password()
-    assert signed_in(care["link_worker"]).get(
-        reverse("referrals:detail", args=[care["referral"].pk])
-    ).status_code == 200
+    assert (
+        signed_in(care["link_worker"])
+        .get(reverse("referrals:detail", args=[care["referral"].pk]))
+        .status_code
+        == 200
+    )
 
 
 def test_the_log_never_held_her_name_even_before_erasure(lived_everywhere):

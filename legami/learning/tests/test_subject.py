@@ -130,9 +130,7 @@ def test_erasure_forgets_every_registration_under_the_persons_addresses(care, se
     stranger.refresh_from_db()
     assert stranger.first_name == "Estranea" and stranger.email == "stranger@example.org"
     # Attendance counts stay right: the person still counts, only their identity is gone.
-    assert people_trained(care["programme"], timezone.localdate() + timedelta(days=10)) == (
-        trained
-    )
+    assert people_trained(care["programme"], timezone.localdate() + timedelta(days=10)) == (trained)
 
 
 def test_reading_a_sessions_registrations_names_each_registration(client, care, sessions):

@@ -42,9 +42,9 @@ def test_the_people_page_api_and_members_name_each_person(world, personas, clien
     _people(world, personas, 4)
     admin = personas["territory_admin"]
     client = client_for("territory_admin")
-    in_scope = Person.objects.filter(memberships__organisation__in=[
-        world["comune_org"], world["association"]
-    ]).distinct()
+    in_scope = Person.objects.filter(
+        memberships__organisation__in=[world["comune_org"], world["association"]]
+    ).distinct()
     expected = {("network.person", str(p.pk)) for p in in_scope}
 
     _one_insert(client, "/rete/persone/")

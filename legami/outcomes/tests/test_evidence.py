@@ -37,6 +37,7 @@ def _evaluator_of_the_programme(care, personas):
     network.partner_add(by=su, programme=care["programme"], organisation=university)
     works_for(care["evaluator"], university)
 
+
 TEXT = "P1: da quando vengo al gruppo esco di casa due volte a settimana."
 
 
@@ -185,7 +186,5 @@ def test_every_transcript_read_is_logged(client, care):
     logged = AuditEvent.objects.filter(
         actor=care["evaluator"], action="list", object_type="outcomes.evidence"
     )
-    assert sorted(logged.values_list("object_id", flat=True)) == sorted(
-        str(r.pk) for r in records
-    )
+    assert sorted(logged.values_list("object_id", flat=True)) == sorted(str(r.pk) for r in records)
     assert all(e.object_repr.endswith(f"#{e.object_id}") for e in logged)

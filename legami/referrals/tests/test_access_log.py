@@ -68,8 +68,14 @@ def shown(user, purpose) -> set[tuple[str, str, int | None]]:
 
 def as_rows(objects, object_type) -> set[tuple[str, str, int]]:
     def person(obj):
-        return obj.pk if object_type == "referrals.beneficiary" else (
-            obj.beneficiary_id if hasattr(obj, "beneficiary_id") else obj.referral.beneficiary_id
+        return (
+            obj.pk
+            if object_type == "referrals.beneficiary"
+            else (
+                obj.beneficiary_id
+                if hasattr(obj, "beneficiary_id")
+                else obj.referral.beneficiary_id
+            )
         )
 
     return {(object_type, str(obj.pk), person(obj)) for obj in objects}
@@ -146,9 +152,7 @@ def test_the_dpo_search_names_each_person_found(care):
     assert response.status_code == 200 and len(response.context["results"]) == 3
     assert sum("core_auditevent" in q["sql"] for q in queries.captured_queries) == 1
     people = Beneficiary.objects.filter(pk__in=[r.beneficiary_id for r in referrals])
-    assert shown(dpo, "data-subject request: search") == as_rows(
-        people, "referrals.beneficiary"
-    )
+    assert shown(dpo, "data-subject request: search") == as_rows(people, "referrals.beneficiary")
 
 
 def test_the_back_office_list_names_each_person_in_one_insert(care, sent_to_the_provider):
@@ -156,9 +160,7 @@ def test_the_back_office_list_names_each_person_in_one_insert(care, sent_to_the_
     client = signed_in(superuser)
     _response, inserts = read(client, "/admin/referrals/enrolment/")
     assert inserts == 1
-    expected = as_rows(
-        Enrolment.objects.select_related("referral").all(), "referrals.enrolment"
-    )
+    expected = as_rows(Enrolment.objects.select_related("referral").all(), "referrals.enrolment")
     assert shown(superuser, "back office") == expected
 
 
