@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .audit import audit
+from .audit import audit, audit_shown
 from .models import AuditEvent
 
 
@@ -26,18 +26,25 @@ class AuditedReadOnlyAdmin(admin.ModelAdmin):
         return response
 
     def changelist_view(self, request, extra_context=None):
-        audit(
-            by=request.user,
-            action="list",
-            object_type=self.model._meta.label_lower,
-            purpose="back office",
-        )
-        return super().changelist_view(request, extra_context)
+        response = super().changelist_view(request, extra_context)
+        changelist = (getattr(response, "context_data", None) or {}).get("cl")
+        if changelist is not None:
+            # The rows of this page of the list, one log row each (the people it showed).
+            audit_shown(by=request.user, purpose="back office", objects=changelist.result_list)
+        return response
 
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ("at", "actor_label", "actor_role", "action", "object_type", "object_id")
+    list_display = (
+        "at",
+        "actor_label",
+        "actor_role",
+        "action",
+        "object_type",
+        "object_id",
+        "person_id",
+    )
     list_filter = ("action", "actor_role", "object_type")
     search_fields = ("actor_label", "object_id", "object_repr", "purpose")
     date_hierarchy = "at"

@@ -2,6 +2,7 @@ from functools import cache
 
 from django.conf import settings
 
+from .privacy import SMALL_CELL
 from .roles import effective_role
 
 
@@ -21,6 +22,8 @@ def legami(request):
         "legami_demo": settings.LEGAMI_DEMO,
         "map_tile_url": settings.MAP_TILE_URL,
         "map_tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+        # Templates say "fewer than {{ small_cell }}" from the one threshold (core.privacy).
+        "small_cell": SMALL_CELL,
     }
 
 

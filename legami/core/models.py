@@ -27,6 +27,9 @@ class AuditEvent(models.Model):
 
     Rows are never changed or deleted: the model refuses it and, below it, database
     triggers (migration 0002) refuse it too, so a bug or a raw query cannot rewrite history.
+    Because a row outlives the erasure of the person it is about, it never holds a name:
+    objects are recorded by type and id (core.audit writes the label), and `person_id` says
+    which referred person the row is about, so that "who saw my data" is one indexed lookup.
     """
 
     at = models.DateTimeField(_("time (UTC)"), auto_now_add=True, db_index=True)
@@ -45,7 +48,12 @@ class AuditEvent(models.Model):
     action = models.CharField(_("action"), max_length=16, choices=AuditAction.choices)
     object_type = models.CharField(_("object type"), max_length=64, db_index=True)
     object_id = models.CharField(_("object id"), max_length=64, blank=True, db_index=True)
+    # A non-personal label ("referral #12"); rows written before 2026-12 were rewritten so
+    # (migration 0005, docs/decisions.md).
     object_repr = models.CharField(_("object"), max_length=200, blank=True)
+    # The referred person (the id of referrals' Beneficiary) whose data the row is about; a
+    # plain id, as core knows nothing of the modules above it.
+    person_id = models.PositiveBigIntegerField(_("person"), null=True, blank=True)
     purpose = models.CharField(_("purpose"), max_length=200, blank=True)
     changes = models.JSONField(_("changed fields"), default=dict, blank=True)
 
@@ -55,7 +63,10 @@ class AuditEvent(models.Model):
         verbose_name = _("audit event")
         verbose_name_plural = _("audit log")
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["object_type", "object_id", "at"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id", "at"]),
+            models.Index(fields=["person_id", "at"], name="auditevent_person_at"),
+        ]
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_type}"

@@ -12,6 +12,13 @@ class AuditFilter(forms.Form):
     )
     object_type = forms.CharField(label=_("Object type"), required=False, max_length=64)
     object_id = forms.CharField(label=_("Object id"), required=False, max_length=64)
+    person = forms.IntegerField(
+        label=_("Person (id)"),
+        required=False,
+        min_value=1,
+        max_value=2**63 - 1,
+        help_text=_("Every row about this referred person, whatever was shown or changed."),
+    )
     since = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -33,6 +40,8 @@ def audit_events(user, filters: AuditFilter):
         events = events.filter(object_type__icontains=data["object_type"])
     if data["object_id"]:
         events = events.filter(object_id=data["object_id"])
+    if data["person"]:
+        events = events.filter(person_id=data["person"])
     if data["since"]:
         events = events.filter(at__date__gte=data["since"])
     if data["until"]:

@@ -25,9 +25,10 @@ ALL_ROLES = (
     SUPERUSER,
 )
 STAFF_ROLES = frozenset(ALL_ROLES) - {CITIZEN}
-# Roles that see personal data and therefore must sign in with a second factor.
+# Roles that see personal data and therefore must sign in with a second factor. Evaluators
+# too: pseudonymised extracts and interview transcripts are still personal data.
 PERSONAL_DATA_ROLES = frozenset(
-    {PRESCRIBER, LINK_WORKER, PROVIDER, TERRITORY_ADMIN, DPO, SUPERUSER}
+    {PRESCRIBER, LINK_WORKER, PROVIDER, TERRITORY_ADMIN, EVALUATOR, DPO, SUPERUSER}
 )
 
 

@@ -11,12 +11,18 @@ rather than signals: the export and the erasure read as a loop over it.
 from collections.abc import Callable
 from dataclasses import dataclass
 
+# The model that holds who a referred person is (referrals' Beneficiary), named here so that
+# the access log can say whose data a row is about without importing the module.
+PERSON_MODEL = "referrals.beneficiary"
+
 
 @dataclass(frozen=True)
 class SubjectData:
     key: str  # the section's name in the export
     export: Callable[[object], object]  # beneficiary -> JSON-ready data
-    erase: Callable[[object], None]  # beneficiary -> None, inside the erasure's transaction
+    # beneficiary -> None, inside the erasure's transaction, before the person's identity and
+    # contacts are cleared (so that what is matched on them, e-mail or account, is still there)
+    erase: Callable[[object], None]
     # referral -> rows for the closing summary's "outcome measures" (only with consent)
     referral_outcomes: Callable[[object], list[dict]] | None = None
 

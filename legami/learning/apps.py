@@ -7,9 +7,12 @@ class LearningConfig(AppConfig):
     verbose_name = _("Training")
 
     def ready(self):
+        from legami.core import subject_data
         from legami.outcomes.models_indicators import Metric
         from legami.outcomes.queries_indicators import register_metric
 
+        from . import subject
         from .queries import people_trained
 
         register_metric(Metric.TRAINING, people_trained)
+        subject_data.register(subject.ENTRY)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from legami.core import ratelimit
-from legami.core.audit import audit
+from legami.core.audit import audit_shown
 from legami.core.permissions import permission_required
 from legami.core.views_helpers import submit_form
 
@@ -128,8 +128,8 @@ def session_manage(request, pk):
         else:
             messages.success(request, _("Attendance recorded."))
         return redirect("learning:session_manage", pk=pk)
-    registrations = session.registrations.order_by("status", "last_name", "first_name")
-    audit(by=request.user, action="view", obj=session, purpose="training registrations")
+    registrations = list(session.registrations.order_by("status", "last_name", "first_name"))
+    audit_shown(by=request.user, purpose="training registrations", objects=registrations)
     return render(
         request,
         "learning/session_manage.html",

@@ -4,7 +4,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
 from legami.core.api import run_service
-from legami.core.audit import audit
+from legami.core.audit import audit, audit_shown
 from legami.core.permissions import PolicyPermission
 from legami.territory.api import ComuneCodeField
 
@@ -173,8 +173,9 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet):
         return policy.scope(self.request.user, "view_person", queries.people(self.request.user))
 
     def list(self, request, *args, **kwargs):
-        audit(by=request.user, action="list", object_type="network.person", purpose="API")
-        return super().list(request, *args, **kwargs)
+        people = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        audit_shown(by=request.user, purpose="API", objects=people)
+        return self.get_paginated_response(self.get_serializer(people, many=True).data)
 
     def retrieve(self, request, *args, **kwargs):
         person = self.get_object()

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from legami.core.audit import audit
+from legami.core.audit import audit, audit_shown
 from legami.core.permissions import permission_required
 from legami.core.views_helpers import paginate, submit_form
 
@@ -72,12 +72,10 @@ def organisation_detail(request, pk):
     organisation = _get(queries.organisation_detail, pk)
     can_see_people = policy.allows(request.user, "view_person")
     if can_see_people:
-        audit(
+        audit_shown(
             by=request.user,
-            action="list",
-            object_type="network.person",
-            object_id="",
             purpose=f"members of organisation {organisation.pk}",
+            objects=[m.person for m in organisation.memberships.all()],
         )
     return render(
         request,
@@ -174,7 +172,7 @@ def person_list(request):
         text, number = "", request.GET.get("page")
     people = policy.scope(request.user, "view_person", queries.people(request.user, text))
     page = Paginator(people, PEOPLE_PER_PAGE).get_page(number)
-    audit(by=request.user, action="list", object_type="network.person", purpose="network contacts")
+    audit_shown(by=request.user, purpose="network contacts", objects=page.object_list)
     return render(request, "network/person_list.html", {"page_obj": page, "q": text})
 
 

@@ -244,7 +244,8 @@ class PersonResponsesViewSet(viewsets.GenericViewSet):
 
 
 class ImpactViewSet(viewsets.GenericViewSet):
-    """Paired pre/post change, overall and broken down; groups under 5 people suppressed."""
+    """Paired pre/post change, overall and broken down; groups under `minimum_cell` people
+    suppressed."""
 
     serializer_class = ImpactSerializer
     permission_classes = [PolicyPermission]

@@ -9,6 +9,7 @@ from rest_framework.response import Response as ApiResponse
 
 from legami.core.api import run_service
 from legami.core.permissions import PolicyPermission
+from legami.core.privacy import SMALL_CELL
 from legami.core.views_helpers import id_param
 from legami.network.models import Organisation, Programme
 
@@ -140,7 +141,7 @@ class IndicatorSerializer(serializers.Serializer):
     as_of = serializers.DateField(allow_null=True)
     progress = serializers.FloatField(allow_null=True)
     state = serializers.CharField(
-        help_text="reached, on_track, behind, no_data, or hidden (fewer than 5 people)"
+        help_text=f"reached, on_track, behind, no_data, or hidden (fewer than {SMALL_CELL} people)"
     )
 
 

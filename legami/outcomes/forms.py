@@ -171,6 +171,10 @@ class EvidenceForm(forms.ModelForm):
             "codes": forms.CheckboxSelectMultiple,
         }
 
+    def __init__(self, *args, programmes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = programmes
+
 
 class CodeForm(forms.ModelForm):
     class Meta:

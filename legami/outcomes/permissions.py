@@ -2,6 +2,7 @@ from legami.core.permissions import Policy, anyone, only
 from legami.core.roles import EVALUATOR, LINK_WORKER, PROVIDER, TERRITORY_ADMIN
 
 from .scopes import (
+    evidence_in_scope,
     indicators_in_territory,
     referrals_in_territory,
     referrals_to_measure,
@@ -29,7 +30,11 @@ policy = Policy(
         "evidence": only(
             TERRITORY_ADMIN,
             EVALUATOR,
-            description="Record and read interviews and observations, code them, count themes",
+            scope=evidence_in_scope,
+            description=(
+                "Record and read interviews and observations of one's programmes, code them, "
+                "count themes"
+            ),
         ),
         "sroi_read": only(
             TERRITORY_ADMIN, EVALUATOR, description="Read SROI analyses of the programmes"

@@ -11,32 +11,27 @@ from django.db.models import (
     CharField,
     Count,
     DecimalField,
-    Exists,
     F,
-    OuterRef,
     QuerySet,
     Sum,
     Value,
     When,
 )
 from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from legami.core.privacy import NOT_RECORDED, SMALL_CELL, age_band_expression, k_anonymous
 from legami.directory.models import TaxonomyTerm
 from legami.network.models import Organisation, Programme
-from legami.referrals.models import Beneficiary, Consent, ConsentPurpose, Gender, Referral
+from legami.referrals.models import Beneficiary, Gender, Referral
+from legami.referrals.research import in_research
 from legami.territory.models import Comune
 
 from . import stats
 from .models import FOLLOW_UPS, Instrument, Response, Timepoint
 from .permissions import policy
-
-NOT_RECORDED = "-"
-
-AGE_BANDS = ((0, 18, "0–17"), (18, 35, "18–34"), (35, 65, "35–64"), (65, 80, "65–79"))
-OLDEST_BAND = "80+"
 
 DIMENSIONS = {
     "programme": _("Programme"),
@@ -129,7 +124,7 @@ SCORE = DecimalField(max_digits=6, decimal_places=2)
 class ImpactRow:
     key: object
     label: str
-    change: stats.PairedChange | None  # None: suppressed (fewer than 5 people)
+    change: stats.PairedChange | None  # None: suppressed (fewer than SMALL_CELL people)
 
 
 @dataclass
@@ -139,7 +134,7 @@ class Impact:
     dimension: str
     overall: stats.PairedChange | None
     rows: list[ImpactRow] = field(default_factory=list)
-    minimum: int = 5
+    minimum: int = SMALL_CELL
     hidden_groups: int = 0  # groups under `minimum` people, and their complement
     more_groups: int = 0  # shown groups left out to keep to the `largest`
     mic: float = 1.0  # the minimal important change the shares were counted with
@@ -151,23 +146,6 @@ class Impact:
         if self.subscale:
             return f"{name} · {self.instrument.subscale_label(self.subscale)}"
         return name
-
-
-def _age_band(today: date):
-    whens = [
-        When(
-            beneficiary__birth_date__gt=today - relativedelta(years=high),
-            beneficiary__birth_date__lte=today - relativedelta(years=low),
-            then=Value(label),
-        )
-        for low, high, label in AGE_BANDS
-    ]
-    return Case(
-        *whens,
-        When(beneficiary__birth_date__isnull=True, then=Value(NOT_RECORDED)),
-        default=Value(OLDEST_BAND),
-        output_field=CharField(),
-    )
 
 
 def _dimension_expression(dimension: str, today: date):
@@ -189,7 +167,7 @@ def _dimension_expression(dimension: str, today: date):
     if dimension == "gender":
         return F("beneficiary__gender")
     if dimension == "age_band":
-        return _age_band(today)
+        return age_band_expression("beneficiary__birth_date", today)
     return Cast(Value("all"), CharField())
 
 
@@ -219,7 +197,7 @@ def impact(
     programme_id: int | None = None,
     date_from: date | None = None,
     date_to: date | None = None,
-    minimum: int = 5,
+    minimum: int = SMALL_CELL,
     largest: int | None = None,
     subscale: str = "",
 ) -> Impact:
@@ -312,30 +290,48 @@ def impact(
     return result
 
 
-def research_rows() -> QuerySet:
-    """One tuple per response of a person who consented to research: pseudonymous id, the
-    instrument, timepoint, scores and coarse context (birth year, comune code, programme)."""
-    consented = Consent.objects.filter(
-        beneficiary=OuterRef("beneficiary"),
-        purpose=ConsentPurpose.RESEARCH,
-        withdrawn_at__isnull=True,
+# --- the evaluators' extract ------------------------------------------------------------------
+# What someone who knows the person could know, generalised (core.privacy); the referral
+# extract (referrals.research) uses the same, under the same pseudonymous id.
+RESEARCH_QUASI_IDENTIFIERS = ("age_band", "gender", "province", "inner_area", "programme_name")
+
+
+@dataclass
+class ResearchExtract:
+    rows: QuerySet  # values_list tuples: the research columns, then the quasi-identifiers
+    kept: set  # combinations shared by at least SMALL_CELL people
+    people: set  # ids of the people whose responses are in the file
+
+    def shows(self, row: tuple) -> bool:
+        return row[-len(RESEARCH_QUASI_IDENTIFIERS) :] in self.kept
+
+
+def research_extract(*, today: date | None = None) -> ResearchExtract:
+    """The responses of people who consented to research: pseudonymous id, instrument,
+    timepoint, month, scores, and the generalised context; a response whose combination of
+    quasi-identifiers fewer than SMALL_CELL people share is left out (one grouped read
+    decides, then the rows stream)."""
+    today = today or timezone.localdate()
+    responses = Response.objects.filter(in_research()).annotate(
+        age_band=age_band_expression("beneficiary__birth_date", today),
+        gender=F("beneficiary__gender"),
+        province=F("beneficiary__comune__province__code"),
+        inner_area=F("beneficiary__comune__inner_area_class"),
+        programme_name=Coalesce(F("referral__programme__name"), Value("")),
     )
-    return (
-        Response.objects.filter(Exists(consented), beneficiary__anonymised_at__isnull=True)
-        .order_by("pk")
-        .values_list(
-            "beneficiary__pseudonym",
-            "instrument__code",
-            "timepoint",
-            "administered_on",
-            "mode",
-            "is_complete",
-            "raw_score",
-            "score",
-            "change",
-            "referral__programme__name",
-            "beneficiary__comune__istat_code",
-            "beneficiary__birth_date__year",
-            "beneficiary__gender",
-        )
+    kept, people = k_anonymous(
+        responses.order_by().values_list("beneficiary_id", *RESEARCH_QUASI_IDENTIFIERS).distinct()
     )
+    rows = responses.order_by("pk").values_list(
+        "beneficiary__pseudonym",
+        "instrument__code",
+        "timepoint",
+        "administered_on",
+        "mode",
+        "is_complete",
+        "raw_score",
+        "score",
+        "change",
+        *RESEARCH_QUASI_IDENTIFIERS,
+    )
+    return ResearchExtract(rows=rows, kept=kept, people=people)

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db.models import Q
 from django.utils import timezone
 
+from legami.core.privacy import SMALL_CELL
 from legami.network.models import Programme, ProgrammePartner, Relationship
 from legami.referrals.models import Beneficiary, Enrolment
 
@@ -15,8 +16,6 @@ from .models import Purpose
 from .models_indicators import Indicator, Metric
 from .models_surveys import SurveyResponse
 from .services import TAKING_PART
-
-SMALLEST_SHOWN = 5  # people counted below this are shown as "fewer than 5"
 
 
 def new_ties(programme: Programme, today: date) -> int:
@@ -84,9 +83,7 @@ def indicator_status(indicator: Indicator, programme: Programme, today: date | N
         latest = latest[0] if latest else None
         current = latest.value if latest else None
         as_of = latest.measured_on if latest else None
-    hidden = (
-        indicator.metric in COUNTS_PEOPLE and current is not None and 0 < current < SMALLEST_SHOWN
-    )
+    hidden = indicator.metric in COUNTS_PEOPLE and current is not None and 0 < current < SMALL_CELL
     progress = None
     if current is not None:
         span = indicator.target_value - indicator.baseline_value

@@ -1,5 +1,6 @@
 """Social priorities: the needs social workers record in referrals, by comune and over time,
-so that what they see steers which activities are planned. Counts under 5 are hidden."""
+so that what they see steers which activities are planned. Counts under the small-cell
+threshold (core.privacy) are hidden."""
 
 from dataclasses import dataclass, field
 from datetime import date
@@ -8,11 +9,11 @@ from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncQuarter
 from django.utils import timezone
 
+from legami.core.privacy import SMALL_CELL
 from legami.directory.models import Taxonomy, TaxonomyTerm
 from legami.referrals.models import Referral
 from legami.territory.models import Comune
 
-MINIMUM = 5
 QUARTERS = 8
 
 
@@ -20,15 +21,15 @@ QUARTERS = 8
 class Priorities:
     needs: list[TaxonomyTerm]
     quarters: list[date]
-    # need id -> quarter -> count (None: fewer than MINIMUM)
+    # need id -> quarter -> count (None: fewer than SMALL_CELL)
     by_quarter: dict[int, dict[date, int | None]] = field(default_factory=dict)
     comuni: list[Comune] = field(default_factory=list)
-    # comune id -> need id -> count (None: fewer than MINIMUM)
+    # comune id -> need id -> count (None: fewer than SMALL_CELL)
     by_comune: dict[int, dict[int, int | None]] = field(default_factory=dict)
 
 
 def _hidden(count: int) -> int | None:
-    return count if count >= MINIMUM else None
+    return count if count >= SMALL_CELL else None
 
 
 def _quarter_starts(today: date, count: int) -> list[date]:

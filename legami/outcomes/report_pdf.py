@@ -5,6 +5,7 @@ from html import escape
 
 from django.utils import timezone
 
+from legami.core.privacy import SMALL_CELL
 from legami.referrals import pdf
 
 from . import queries_indicators
@@ -83,6 +84,7 @@ def impact_pdf(report: Impact, *, programme=None, date_from=None, date_to=None) 
             "date_from": date_from,
             "date_to": date_to,
             "today": timezone.localdate(),
+            "small_cell": SMALL_CELL,
             "chart": chart_svg(report, title),
             "chart_title": title,
             # A programme's report also says what changed for the organisations running it.

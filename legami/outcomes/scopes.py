@@ -52,6 +52,37 @@ def runs_programme(user, programme) -> bool:
     )
 
 
+def programmes_evaluated(user) -> QuerySet:
+    """The programmes an evaluator works for: those of which an organisation they belong to
+    (their university, their research institute) is a partner, as the network records it."""
+    return Programme.objects.filter(
+        pk__in=Programme.objects.filter(
+            partners__organisation__memberships__person__user=user
+        ).values("pk")
+    )
+
+
+def programmes_with_evidence(user) -> QuerySet:
+    """Whose interviews and observations a user reads and records: an evaluator the programmes
+    they work for; a territory administrator those led from their territory or covering one of
+    its comuni; a superuser all."""
+    role = effective_role(user)
+    if role == SUPERUSER:
+        return Programme.objects.all()
+    if role == EVALUATOR:
+        return programmes_evaluated(user)
+    if role == TERRITORY_ADMIN:
+        return Programme.objects.filter(
+            Q(pk__in=programmes_run(user).values("pk"))
+            | Q(pk__in=Programme.objects.filter(comuni__in=comuni_in_scope(user)).values("pk"))
+        )
+    return Programme.objects.none()
+
+
+def evidence_in_scope(user, evidence: QuerySet) -> QuerySet:
+    return evidence.filter(programme__in=programmes_with_evidence(user))
+
+
 def surveys_in_territory(user, surveys: QuerySet) -> QuerySet:
     """Evaluators read every survey; a territory administrator those of the programmes they
     run and the ones they opened themselves."""

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from legami.core.audit import audit
 
 from .models_evidence import Code, Evidence
+from .scopes import programmes_with_evidence
 
 EVIDENCE_FIELDS = ("programme", "kind", "collected_on", "setting", "participants", "text")
 
@@ -16,6 +17,12 @@ EVIDENCE_FIELDS = ("programme", "kind", "collected_on", "setting", "participants
 def evidence_record(*, by, data: dict, codes) -> Evidence:
     evidence = Evidence(recorded_by=by, **{k: data.get(k) for k in EVIDENCE_FIELDS})
     errors = {}
+    if (
+        by is not None
+        and evidence.programme_id
+        and not programmes_with_evidence(by).filter(pk=evidence.programme_id).exists()
+    ):
+        errors["programme"] = _("Choose one of the programmes you work on.")
     if evidence.collected_on and evidence.collected_on > timezone.localdate():
         errors["collected_on"] = _("The date cannot be in the future.")
     if not (evidence.text or "").strip():

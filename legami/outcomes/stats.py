@@ -29,6 +29,8 @@ from typing import TypeVar
 import numpy as np
 from scipy.stats import t as student_t
 
+from legami.core.privacy import SMALL_CELL
+
 EXACT_MAX_N = 50  # no ties, no zeros: exact distribution up to this many pairs
 ENUMERATE_MAX_N = 13  # ties or zeros: enumerate all sign flips up to this many pairs
 
@@ -222,7 +224,7 @@ def wilcoxon_p(differences: Sequence[float]) -> float | None:
 
 
 def suppress_small(
-    cells: Mapping[K, int | PairedChange | None], minimum: int = 5
+    cells: Mapping[K, int | PairedChange | None], minimum: int = SMALL_CELL
 ) -> dict[K, int | PairedChange | None]:
     """Replace every cell counting fewer than ``minimum`` people by ``None`` (for reports).
 
@@ -235,7 +237,7 @@ def suppress_small(
     return result
 
 
-def shown_groups(sizes: Mapping[K, int], minimum: int = 5) -> list[K]:
+def shown_groups(sizes: Mapping[K, int], minimum: int = SMALL_CELL) -> list[K]:
     """The groups that may be shown, given how many people each holds: those of at least
     ``minimum`` people, less the smallest of them when exactly one group is hidden (otherwise
     the hidden one could be worked out from the total)."""
@@ -250,7 +252,7 @@ def breakdown(
     *,
     mic: float,
     higher_is_better: bool = True,
-    minimum: int = 5,
+    minimum: int = SMALL_CELL,
     confidence: float = 0.95,
 ) -> dict[K, PairedChange | None]:
     """``paired_change`` per group from ``(group, before, after)`` rows, small groups suppressed.

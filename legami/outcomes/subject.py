@@ -35,7 +35,9 @@ def export(beneficiary) -> list[dict]:
 def erase(beneficiary) -> None:
     from .models import Answer, SelfCompletionLink
 
-    SelfCompletionLink.objects.filter(beneficiary=beneficiary, used_at__isnull=True).delete()
+    links = SelfCompletionLink.objects.filter(beneficiary=beneficiary)
+    links.filter(used_at__isnull=True).delete()
+    links.exclude(draft={}).update(draft={})
     # Free text can say anything about the person, a set of choices can single them out.
     Answer.objects.filter(response__beneficiary=beneficiary).exclude(text="", choices=[]).update(
         text="", choices=[]

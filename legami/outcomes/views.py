@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from legami.core.audit import audit
+from legami.core import privacy
+from legami.core.audit import audit, audit_people_shown, audit_shown
 from legami.core.permissions import permission_required
 from legami.core.views_helpers import add_service_errors
 from legami.network.models import Programme
@@ -113,6 +114,8 @@ def record(request, pk):
                     _("Questionnaire recorded as incomplete: some items have no answer."),
                 )
             return redirect("outcomes:person", pk=referral.pk)
+    # The form names the person: opening it is a read of their record.
+    audit(by=request.user, action="view", obj=referral.beneficiary, purpose="questionnaire entry")
     return render(
         request,
         "outcomes/record.html",
@@ -158,7 +161,9 @@ def link_create(request, pk):
 @require_GET
 @permission_required(policy, "administer")
 def due(request):
-    return render(request, "outcomes/due.html", {"due": queries.due_for(request.user)})
+    due = queries.due_for(request.user)
+    audit_shown(by=request.user, purpose="questionnaires due", objects=[d["baseline"] for d in due])
+    return render(request, "outcomes/due.html", {"due": due})
 
 
 # --- the person, on their phone, without an account ----------------------------------------
@@ -345,26 +350,28 @@ def priorities(request):
             "report": report,
             "quarter_rows": quarter_rows,
             "comune_rows": comune_rows,
-            "minimum": queries_priorities.MINIMUM,
         },
     )
 
 
 # --- evaluator -------------------------------------------------------------------------------
+# k-anonymous (queries.research_extract, core.privacy): no birth year or comune, ages in bands,
+# the comune's province and inner-area class, dates by month.
 RESEARCH_COLUMNS = (
     "person",
     "instrument",
     "timepoint",
-    "administered_on",
+    "administered_month",
     "mode",
     "complete",
     "raw_score",
     "score",
     "change_from_baseline",
-    "programme",
-    "comune_istat",
-    "birth_year",
+    "age_band",
     "gender",
+    "province_istat",
+    "inner_area_class",
+    "programme",
 )
 
 
@@ -373,19 +380,28 @@ class _Echo:
         return value
 
 
+def _research_row(row: tuple) -> list:
+    *values, band, gender, province, inner_area, programme = row
+    values[3] = privacy.month(values[3])
+    band = "" if band == privacy.NOT_RECORDED else band
+    return [*values, band, gender, province, inner_area, programme]
+
+
 @require_GET
 @permission_required(policy, "research")
 def research_csv(request):
     """Responses of the people who consented to research, pseudonymised as the referral export
     is (the same pseudonymous id, so an evaluator can join the two); no names, contacts or text."""
-    rows = queries.research_rows().iterator(chunk_size=2000)
-    audit(by=request.user, action="export", object_type="outcomes.response", purpose="research")
+    extract = queries.research_extract()
+    # Pseudonymised data are still personal data: each person in the file is logged.
+    audit_people_shown(by=request.user, purpose="research", person_ids=extract.people)
     writer = csv.writer(_Echo())
 
     def lines():
         yield writer.writerow(RESEARCH_COLUMNS)
-        for row in rows:
-            yield writer.writerow(row)
+        for row in extract.rows.iterator(chunk_size=2000):
+            if extract.shows(row):
+                yield writer.writerow(_research_row(row))
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="legami-risposte.csv"'

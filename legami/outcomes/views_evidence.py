@@ -7,24 +7,29 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from legami.core.audit import audit_shown
 from legami.core.permissions import permission_required
 from legami.core.views_helpers import add_service_errors, submit_form
-from legami.network.models import Programme
 
 from . import queries_evidence, services_evidence
 from .forms import CodeForm, EvidenceFilterForm, EvidenceForm
+from .models_evidence import Evidence
 from .permissions import policy
+from .scopes import programmes_with_evidence
+
+RECORDS_SHOWN = 50
 
 
 @require_http_methods(["GET", "POST"])
 @permission_required(policy, "evidence")
 def evidence(request):
-    programmes = Programme.objects.order_by("name")
+    programmes = programmes_with_evidence(request.user).order_by("name")
+    readable = policy.scope(request.user, "evidence", Evidence.objects.all())
     filters = EvidenceFilterForm(request.GET or None, programmes=programmes)
     chosen = filters.cleaned_data if filters.is_valid() else {}
     programme = chosen.get("programme")
     code = chosen.get("code")
-    form = EvidenceForm(request.POST or None)
+    form = EvidenceForm(request.POST or None, programmes=programmes)
     if request.method == "POST":
         saved = submit_form(
             request,
@@ -36,15 +41,21 @@ def evidence(request):
         if saved is not None:
             messages.success(request, _("Evidence recorded."))
             return redirect("outcomes:evidence")
+    programme_id = programme.pk if programme else None
+    records = list(
+        queries_evidence.evidence_filtered(readable, programme_id, code.pk if code else None)[
+            :RECORDS_SHOWN
+        ]
+    )
+    # Transcripts are about people, even under pseudonyms: each one read is logged.
+    audit_shown(by=request.user, purpose="qualitative evidence", objects=records)
     return render(
         request,
         "outcomes/evidence.html",
         {
             "filters": filters,
-            "themes": queries_evidence.theme_counts(programme.pk if programme else None),
-            "records": queries_evidence.evidence_filtered(
-                programme.pk if programme else None, code.pk if code else None
-            )[:50],
+            "themes": queries_evidence.theme_counts(readable, programme_id),
+            "records": records,
             "chosen_code": code,
             "form": form,
             "code_form": CodeForm(),

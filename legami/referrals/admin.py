@@ -4,6 +4,7 @@ is written to the access log."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from legami.core.admin import AuditedReadOnlyAdmin
@@ -49,8 +50,11 @@ class BeneficiaryAdmin(AuditedReadOnlyAdmin):
         done = 0
         for person in queryset:
             try:
+                # The log keeps a reference, never words about the person: the day's date.
                 services.subject_erase(
-                    by=request.user, beneficiary=person, reason=str(_("back office erasure"))
+                    by=request.user,
+                    beneficiary=person,
+                    reason=f"back office {timezone.localdate():%Y-%m-%d}",
                 )
                 done += 1
             except ValidationError as error:

@@ -20,7 +20,7 @@ from rest_framework.routers import SimpleRouter
 
 from legami.accounts.models import User
 from legami.core.api import run_service
-from legami.core.audit import audit
+from legami.core.audit import audit, audit_shown
 from legami.core.permissions import PolicyPermission
 from legami.core.roles import LINK_WORKER, effective_role
 
@@ -143,7 +143,7 @@ class ReferralViewSet(viewsets.GenericViewSet):
         else:
             referrals = queries.referrals_made(user)
         page = self.paginate_queryset(_for_rows(referrals))
-        audit(by=user, action="list", object_type="referrals.referral", purpose="API")
+        audit_shown(by=user, purpose="API", objects=page)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request, pk=None):
@@ -381,7 +381,7 @@ class EnrolmentViewSet(viewsets.GenericViewSet):
         if chosen and chosen not in EnrolmentStatus.values:
             raise serializers.ValidationError({"status": [_("Choose a status from the list.")]})
         page = self.paginate_queryset(queries.provider_inbox(request.user, status=chosen))
-        audit(by=request.user, action="list", object_type="referrals.enrolment", purpose="API")
+        audit_shown(by=request.user, purpose="API", objects=page)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request, pk=None):

@@ -149,14 +149,16 @@ def caseload_rows(pks) -> list[Referral]:
     return [rows[pk] for pk in pks if pk in rows]
 
 
-def referrals_made(user) -> QuerySet:
-    """A prescriber's referrals (their organisation's), newest first."""
-    return (
+def referrals_made(user, *, with_texts: bool = True) -> QuerySet:
+    """A prescriber's referrals (their organisation's), newest first. A list that shows none
+    of the encrypted texts asks `with_texts=False`: they (and their decryption) are left out."""
+    referrals = (
         policy.scope(user, "view", Referral.objects.all())
         .select_related("beneficiary", "comune", "link_worker", "referring_organisation")
         .annotate(is_overdue=_overdue_expression(timezone.localdate()))
         .order_by("-received_at", "-pk")
     )
+    return referrals if with_texts else referrals.defer(*ENCRYPTED_ON_ROWS)
 
 
 def referral_detail(user, pk, *, action: str = "view") -> Referral:
@@ -322,36 +324,6 @@ def find_people(text: str) -> QuerySet:
     for word in words:
         query &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
     return people.filter(query).order_by("last_name", "first_name")[:50]
-
-
-def research_rows() -> QuerySet:
-    """Pseudonymised referral rows for evaluators: only people who consented to research, no
-    identity (pseudonymous id, birth year, comune, needs, status, dates)."""
-    consented = Consent.objects.filter(
-        beneficiary=OuterRef("beneficiary"),
-        purpose=ConsentPurpose.RESEARCH,
-        withdrawn_at__isnull=True,
-    )
-    return (
-        Referral.objects.filter(Exists(consented), beneficiary__anonymised_at__isnull=True)
-        .select_related("beneficiary", "comune", "programme")
-        .prefetch_related("reasons")
-        .only(
-            "id",
-            "received_at",
-            "closed_at",
-            "status",
-            "source",
-            "urgency",
-            "first_contacted_at",
-            "comune__name",
-            "comune__istat_code",
-            "programme__name",
-            "beneficiary__pseudonym",
-            "beneficiary__birth_date",
-        )
-        .order_by("pk")
-    )
 
 
 # --- counts beside the links of a person's work (module.py) ----------------------------------

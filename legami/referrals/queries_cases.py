@@ -14,11 +14,6 @@ from .models import Beneficiary, CaseNote, Referral
 from .services.identity import MERGEABLE_FIELDS
 
 
-def referrals_made(user) -> QuerySet:
-    # The list shows none of the encrypted texts: leave them (and their decryption) out.
-    return queries.referrals_made(user).defer(*queries.ENCRYPTED_ON_ROWS)
-
-
 def caseload_filter_choices(user) -> dict:
     """The comuni and programmes the caseload filters offer: those of the user's territory
     (names and ids only: 113 comuni of a province are one narrow query)."""

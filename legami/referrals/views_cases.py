@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from legami.accounts.models import User
-from legami.core.audit import audit
+from legami.core.audit import audit, audit_shown
 from legami.core.permissions import permission_required
 from legami.core.roles import CITIZEN, LINK_WORKER, effective_role
 from legami.core.views_helpers import add_service_errors, id_param, paginate
@@ -46,8 +46,6 @@ from .permissions import policy
 from .scopes import member_organisations
 from .services.enrolment import CAN_ENROL
 from .services.timeline import NEEDS_REASON
-
-REFERRAL_LIST = "referrals.referral"
 
 
 def _error_text(error: ValidationError) -> str:
@@ -85,8 +83,8 @@ def referral_list(request):
         return redirect("referrals:caseload")
     if role == CITIZEN:
         return redirect("referrals:my_data")
-    page = paginate(request, queries_cases.referrals_made(request.user))
-    audit(by=request.user, action="list", object_type=REFERRAL_LIST, purpose="referrals made")
+    page = paginate(request, queries.referrals_made(request.user, with_texts=False))
+    audit_shown(by=request.user, purpose="referrals made", objects=page.object_list)
     return render(request, "referrals/list.html", {"page_obj": page})
 
 
@@ -130,7 +128,7 @@ def caseload(request):
     page = paginate(request, queries.caseload_ids(request.user, filters), per_page=50)
     rows = queries.caseload_rows(page.object_list)
     workers = queries_cases.assignable_link_workers(request.user, [r.comune_id for r in rows])
-    audit(by=request.user, action="list", object_type=REFERRAL_LIST, purpose="caseload")
+    audit_shown(by=request.user, purpose="caseload", objects=rows)
     return render(
         request,
         "referrals/caseload.html",

@@ -17,13 +17,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from legami.core import subject_data
-from legami.core.audit import audit
+from legami.core import privacy, subject_data
+from legami.core.audit import audit, audit_people_shown, audit_shown
 from legami.core.permissions import permission_required
 from legami.core.roles import LINK_WORKER, PRESCRIBER, SUPERUSER, effective_role
 from legami.core.views_helpers import add_service_errors
 
-from . import queries, services
+from . import queries, research, services
 from .disclosure import GOALS, WHAT_MATTERS, Disclosure
 from .models import (
     ENDED_STATUSES,
@@ -133,12 +133,15 @@ class PersonSearchForm(forms.Form):
 
 
 class EraseForm(forms.Form):
+    ground = forms.ChoiceField(
+        label=gettext_lazy("Ground of the erasure"), choices=services.ErasureGround.choices
+    )
     reason = forms.CharField(
-        label=gettext_lazy("Request reference or reason"),
-        max_length=180,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        label=gettext_lazy("Request reference"),
+        max_length=services.REFERENCE_MAX,
         help_text=gettext_lazy(
-            "E.g. the protocol number of the person's request. It is written in the access log."
+            "The protocol number of the request, e.g. “prot. 2026/123”. It stays in the access "
+            "log after the erasure, so it must not name the person."
         ),
         error_messages={"required": gettext_lazy("Write the request this erasure answers.")},
     )
@@ -174,12 +177,7 @@ def dpo_search(request):
         )
         for found in results:
             found.referral_count = counts.get(found.pk, 0)
-        audit(
-            by=request.user,
-            action="list",
-            object_type="referrals.beneficiary",
-            purpose="data-subject request: search",
-        )
+        audit_shown(by=request.user, purpose="data-subject request: search", objects=results)
     return render(request, "referrals/dpo/search.html", {"form": form, "results": results})
 
 
@@ -189,11 +187,7 @@ def dpo_person(request, pk):
     person = _subject(request, pk)
     audit(by=request.user, action="view", obj=person, purpose="data-subject request")
     access_log = list(services.access_log_rows(person)[:ACCESS_LOG_SHOWN])
-    log_url = (
-        reverse("core:audit_log")
-        + "?"
-        + urlencode({"object_type": "referrals.beneficiary", "object_id": person.pk})
-    )
+    log_url = reverse("core:audit_log") + "?" + urlencode({"person": person.pk})
     return render(
         request,
         "referrals/dpo/person.html",
@@ -242,7 +236,10 @@ def dpo_erase(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.subject_erase(
-                by=request.user, beneficiary=person, reason=form.cleaned_data["reason"]
+                by=request.user,
+                beneficiary=person,
+                reason=form.cleaned_data["reason"],
+                ground=form.cleaned_data["ground"],
             )
         except ValidationError as error:
             for message in error.messages:
@@ -258,19 +255,20 @@ def dpo_erase(request, pk):
 
 
 # --- pseudonymised extract for evaluators -------------------------------------------------------
+# k-anonymous (referrals.research, core.privacy): generalised quasi-identifiers, dates by month.
 RESEARCH_COLUMNS = (
     "pseudonymous_id",
-    "birth_year",
-    "comune_istat",
-    "comune",
+    "age_band",
+    "province_istat",
+    "inner_area_class",
     "programme",
     "source",
     "urgency",
     "needs",
     "status",
-    "received_on",
-    "first_contact_on",
-    "closed_on",
+    "received_month",
+    "days_to_first_contact",
+    "closed_month",
 )
 
 
@@ -282,21 +280,26 @@ def _cell(value) -> str:
     return text
 
 
+def _days_to_first_contact(referral: Referral):
+    if referral.first_contacted_at is None:
+        return ""
+    return (_local_date(referral.first_contacted_at) - _local_date(referral.received_at)).days
+
+
 def research_row(referral: Referral) -> list[str]:
-    person = referral.beneficiary
     row = [
-        person.pseudonym,
-        person.birth_date.year if person.birth_date else "",
-        referral.comune.istat_code,
-        referral.comune.name,
-        referral.programme.name if referral.programme else "",
+        referral.beneficiary.pseudonym,
+        "" if referral.age_band == privacy.NOT_RECORDED else referral.age_band,
+        referral.province,
+        referral.inner_area,
+        referral.programme_name,
         referral.source,
         referral.urgency,
         "|".join(sorted(term.code for term in referral.reasons.all())),
         referral.status,
-        _local_date(referral.received_at),
-        _local_date(referral.first_contacted_at),
-        _local_date(referral.closed_at),
+        privacy.month(_local_date(referral.received_at)),
+        _days_to_first_contact(referral),
+        privacy.month(_local_date(referral.closed_at)),
     ]
     return [_cell(value) for value in row]
 
@@ -306,24 +309,24 @@ class _Echo:
         return value
 
 
-def _research_lines(rows):
+def _research_lines(extract):
     writer = csv.writer(_Echo())
     yield writer.writerow(RESEARCH_COLUMNS)
-    for referral in rows.iterator(chunk_size=500):
-        yield writer.writerow(research_row(referral))
+    for referral in extract.rows.iterator(chunk_size=500):
+        if extract.shows(referral):
+            yield writer.writerow(research_row(referral))
 
 
 @require_GET
 @permission_required(policy, "research")
 def research_csv(request):
-    audit(
-        by=request.user,
-        action="export",
-        object_type="referrals.referral",
-        purpose="pseudonymised research extract",
+    extract = research.research_extract()
+    # Pseudonymised data are still personal data: each person in the file is logged.
+    audit_people_shown(
+        by=request.user, purpose="pseudonymised research extract", person_ids=extract.people
     )
     response = StreamingHttpResponse(
-        _research_lines(queries.research_rows()), content_type="text/csv; charset=utf-8"
+        _research_lines(extract), content_type="text/csv; charset=utf-8"
     )
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="referrals-{stamp}.csv"'

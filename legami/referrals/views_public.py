@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from legami.accounts.models import Role
 from legami.core import ratelimit
-from legami.core.audit import audit
+from legami.core.audit import audit, audit_shown
 from legami.core.permissions import permission_required
 from legami.core.roles import ANONYMOUS, CITIZEN, SUPERUSER, effective_role
 from legami.core.views_helpers import add_service_errors, paginate, submit_form
@@ -272,12 +272,7 @@ def inbox(request):
     disclosure = Disclosure(request.user)
     for row in page:
         row.show_contacts = disclosure.contacts(row.referral, enrolment=row)
-    audit(
-        by=request.user,
-        action="list",
-        object_type="referrals.enrolment",
-        purpose="provider inbox",
-    )
+    audit_shown(by=request.user, purpose="provider inbox", objects=page.object_list)
     return render(
         request,
         "referrals/public/inbox.html",

@@ -5,7 +5,7 @@ from legami.conftest import PASSWORD, make_user
 
 
 @pytest.mark.parametrize(
-    "role", ["prescriber", "link_worker", "provider", "territory_admin", "dpo"]
+    "role", ["prescriber", "link_worker", "provider", "territory_admin", "evaluator", "dpo"]
 )
 def test_personal_data_roles_must_enable_a_second_factor(client, db, role):
     user = make_user(role, mfa=False)
@@ -15,7 +15,7 @@ def test_personal_data_roles_must_enable_a_second_factor(client, db, role):
     assert client.get("/api/v1/network/people/").status_code == 403
 
 
-@pytest.mark.parametrize("role", ["citizen", "evaluator"])
+@pytest.mark.parametrize("role", ["citizen"])
 def test_other_roles_work_without_a_second_factor(client, db, role):
     client.force_login(make_user(role, mfa=False))
     assert client.get("/area-personale/").status_code == 200

@@ -16,4 +16,4 @@ def _audit_log_flushable(django_db_setup, django_db_blocker):
         triggers.create(None, editor)
 
 
-from legami.referrals.tests.conftest import _english  # noqa: E402, F401 - pages in English
+from legami.referrals.tests.conftest import _english, care  # noqa: E402, F401 - fixtures

@@ -277,6 +277,6 @@ def test_erasure_removes_words_and_choices_the_export_shows_them(care):
     exported = subject_export(by=care["dpo"], beneficiary=referral.beneficiary)
     answers = exported["questionnaires"][0]["answers"]
     assert answers["5"] == [1, 2] and answers["6"] == "Abito in via Roma 3"
-    subject_erase(by=care["dpo"], beneficiary=referral.beneficiary, reason="Richiesta scritta")
+    subject_erase(by=care["dpo"], beneficiary=referral.beneficiary, reason="Richiesta prot. 2026/7")
     kept = {a.item.number: a for a in Answer.objects.all()}
     assert kept[6].text == "" and kept[5].choices == [] and kept[1].value == 2

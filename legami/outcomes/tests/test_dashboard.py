@@ -157,20 +157,6 @@ def test_query_count_does_not_grow_with_people(
         assert client.get(url, {"breakdown": breakdown}).status_code == 200
 
 
-def test_research_export_is_pseudonymised_and_needs_consent(client, care):
-    pairs_people = _people(care, 2, seed=12)
-    consented = Beneficiary.objects.filter(last_name="Persona 12-0").get()
-    consent_give(by=care["link_worker"], beneficiary=consented, purpose="research")
-    client.force_login(care["evaluator"])
-    response = client.get(reverse("outcomes:research_csv"))
-    body = b"".join(response.streaming_content).decode()
-    lines = body.strip().splitlines()
-    assert len(lines) == 1 + 2  # header, and the consenting person's two responses
-    assert str(consented.pseudonym) in body
-    assert "Esempio" not in body and "Persona" not in body
-    assert len(pairs_people) == 2
-
-
 def test_page_lists_the_largest_groups_the_api_all(care):
     from legami.outcomes import queries
     from legami.outcomes.models import Response

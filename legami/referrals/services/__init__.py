@@ -32,11 +32,20 @@ from .people import (
     consent_withdraw,
     find_duplicate,
 )
-from .subject import access_log_rows, retention_run, subject_erase, subject_export
+from .subject import (
+    REFERENCE_MAX,
+    ErasureGround,
+    access_log_rows,
+    retention_run,
+    subject_erase,
+    subject_export,
+)
 from .timeline import TRANSITIONS, allowed_next
 
 __all__ = [
+    "REFERENCE_MAX",
     "TRANSITIONS",
+    "ErasureGround",
     "access_log_rows",
     "account_link_confirm",
     "account_link_request",

@@ -1,17 +1,21 @@
 """Data-subject rights and retention: what we hold about a person, and forgetting it."""
 
-from datetime import timedelta
+import re
+import secrets
+import uuid
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Q
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from legami.core import subject_data
 from legami.core.audit import audit
 from legami.core.models import AuditEvent
+from legami.directory.text import fold
 
+from .. import retention
 from ..models import (
     HOLDING_PLACE,
     OPEN_STATUSES,
@@ -25,8 +29,6 @@ from ..models import (
     Status,
 )
 from .timeline import record_transition
-
-RETENTION_DEFAULT_DAYS = 5 * 365
 
 
 def _iso(value):
@@ -121,19 +123,9 @@ def subject_export(*, by, beneficiary: Beneficiary) -> dict:
 
 
 def access_log_rows(beneficiary: Beneficiary):
-    """Every access to the person's record or to one of their referrals."""
-    referral_ids = [str(pk) for pk in beneficiary.referrals.values_list("pk", flat=True)]
-    enrolment_ids = [
-        str(pk)
-        for pk in Enrolment.objects.filter(referral__beneficiary=beneficiary).values_list(
-            "pk", flat=True
-        )
-    ]
-    return AuditEvent.objects.filter(
-        Q(object_type="referrals.beneficiary", object_id=str(beneficiary.pk))
-        | Q(object_type="referrals.referral", object_id__in=referral_ids)
-        | Q(object_type="referrals.enrolment", object_id__in=enrolment_ids)
-    ).order_by("-at", "-id")
+    """Every access to the person's data: their record, a referral, an enrolment or a
+    questionnaire of theirs, alone or on a list (core.audit names the person on each row)."""
+    return AuditEvent.objects.filter(person_id=beneficiary.pk).order_by("-at", "-id")
 
 
 def access_log_of(beneficiary: Beneficiary) -> list[dict]:
@@ -149,31 +141,102 @@ def access_log_of(beneficiary: Beneficiary) -> list[dict]:
     ]
 
 
-@transaction.atomic
-def subject_erase(*, by, beneficiary: Beneficiary, reason: str) -> Beneficiary:
-    """Anonymise the person (GDPR art. 17): identity, contacts, free texts and notes go; the
-    counts that reports rely on (a referral happened, in that comune, with that outcome) stay,
-    attached to a record that no longer says who. Open referrals are closed first."""
-    reason = (reason or "").strip()
-    if not reason:
+# --- erasure ------------------------------------------------------------------------------------
+class ErasureGround(models.TextChoices):
+    """Why a person is erased, as the access log keeps it (it outlives the erasure, so the
+    DPO chooses a ground and gives a reference, never a description of the person)."""
+
+    REQUEST = "request", gettext_lazy("the person's request (GDPR art. 17)")
+    CONSENT = "consent", gettext_lazy("consent withdrawn, no other lawful basis")
+    UNLAWFUL = "unlawful", gettext_lazy("data processed unlawfully")
+    ORDER = "order", gettext_lazy("order of the Garante or of a court")
+
+
+REFERENCE_MAX = 40
+REFERENCE_PATTERN = re.compile(r"[A-Za-z0-9 /._#:-]+")
+
+
+def erasure_reference_check(reference: str, beneficiary: Beneficiary) -> str:
+    """The request's reference (its protocol number), as the log may keep it: short, made of
+    letters, digits and a few signs, with a digit, and naming neither the person nor their
+    codice fiscale, e-mail or phone."""
+    reference = " ".join((reference or "").split())
+    if not reference:
         raise ValidationError({"reason": _("Write the request this erasure answers.")})
+    if (
+        len(reference) > REFERENCE_MAX
+        or not REFERENCE_PATTERN.fullmatch(reference)
+        or not any(c.isdigit() for c in reference)
+    ):
+        raise ValidationError(
+            {
+                "reason": _(
+                    "Write the reference of the request (e.g. its protocol number, “prot. "
+                    "2026/123”): at most %(n)d letters, digits, spaces and / . - _ # :, with a "
+                    "digit."
+                )
+                % {"n": REFERENCE_MAX}
+            }
+        )
+    words = set(fold(reference).lower().replace("_", " ").split())
+    words |= {w for word in list(words) for w in re.split(r"[/.#:-]", word) if w}
+    names = {
+        w
+        for w in fold(f"{beneficiary.first_name} {beneficiary.last_name}").lower().split()
+        if len(w) > 1
+    }
+    compact = re.sub(r"[^A-Za-z0-9@]", "", reference).upper()
+    identifiers = [
+        re.sub(r"[^A-Za-z0-9@]", "", value).upper()
+        for value in (beneficiary.tax_code, beneficiary.email, beneficiary.phone)
+    ]
+    if words & names or any(len(v) >= 6 and v in compact for v in identifiers):
+        raise ValidationError(
+            {
+                "reason": _(
+                    "The reference must not contain the person's name, codice fiscale, e-mail "
+                    "or phone: the access log keeps it after the erasure."
+                )
+            }
+        )
+    return reference
+
+
+@transaction.atomic
+def subject_erase(
+    *, by, beneficiary: Beneficiary, reason: str, ground: str = ErasureGround.REQUEST
+) -> Beneficiary:
+    """Anonymise the person (GDPR art. 17): identity, contacts, free texts and notes go, in
+    every module, and so does their citizen account; the counts that reports rely on (a
+    referral happened, in that comune, with that outcome) stay, attached to a record that no
+    longer says who. Open referrals are closed first. `reason` is the request's reference."""
+    if ground not in ErasureGround.values:
+        raise ValidationError({"ground": _("Choose the ground of the erasure from the list.")})
     beneficiary = Beneficiary.objects.select_for_update().get(pk=beneficiary.pk)
+    reference = erasure_reference_check(reason, beneficiary)
     if beneficiary.anonymised_at:
         raise ValidationError({"reason": _("This person has already been anonymised.")})
     now = timezone.now()
     for referral in beneficiary.referrals.filter(status__in=OPEN_STATUSES):
         record_transition(referral, by=by, to=Status.CLOSED, note=_("erasure request"), now=now)
+    account = beneficiary.user
     _anonymise(beneficiary, now)
-    audit(by=by, action="erase", obj=beneficiary, purpose=f"erasure: {reason}"[:200])
+    if account is not None:
+        _forget_account(account)
+    audit(by=by, action="erase", obj=beneficiary, purpose=f"erasure ({ground}): {reference}")
     return beneficiary
 
 
 def _anonymise(beneficiary: Beneficiary, now) -> None:
+    """Every text about the person goes, whoever wrote it: the modules' parts first (they may
+    match on the e-mail or the account), then the referrals, then the identity."""
     for entry in subject_data.registered():
         entry.erase(beneficiary)
-    Enrolment.objects.filter(referral__beneficiary=beneficiary, status__in=HOLDING_PLACE).update(
-        status=EnrolmentStatus.WITHDRAWN
-    )
+    enrolments = Enrolment.objects.filter(referral__beneficiary=beneficiary)
+    enrolments.filter(status__in=HOLDING_PLACE).update(status=EnrolmentStatus.WITHDRAWN)
+    # A provider's reason for declining can describe the person; who answered, with the
+    # referral, says which activity they were sent to.
+    enrolments.update(decline_reason="", responded_by_label="")
     CaseNote.objects.filter(referral__beneficiary=beneficiary).delete()
     for referral in beneficiary.referrals.all():
         referral.reason_text = ""
@@ -188,6 +251,8 @@ def _anonymise(beneficiary: Beneficiary, now) -> None:
     Attendance.objects.filter(enrolment__referral__beneficiary=beneficiary).update(
         recorded_by_label=""
     )
+    # Who recorded a consent may be the person themselves (their e-mail, from their account).
+    beneficiary.consents.update(recorded_by_label="", withdrawn_by_label="")
     beneficiary.first_name = "—"
     beneficiary.last_name = "—"
     # Keep the year only: age bands in aggregate reports survive, the person does not.
@@ -206,24 +271,47 @@ def _anonymise(beneficiary: Beneficiary, now) -> None:
     AccountLinkCode.objects.filter(beneficiary=beneficiary).delete()
     Beneficiary.objects.filter(possible_duplicate_of=beneficiary).update(possible_duplicate_of=None)
     beneficiary.possible_duplicate_of = None
+    # Extracts already downloaded carry the old pseudonymous id: nothing leads back from them.
+    beneficiary.pseudonym = uuid.uuid4()
     beneficiary.anonymised_at = now
     beneficiary.save()
 
 
-def retention_run(*, by=None, older_than_days: int = RETENTION_DEFAULT_DAYS, now=None) -> int:
-    """Anonymise people whose referrals all ended more than `older_than_days` ago. Safe to run
-    twice: anonymised people are skipped. Returns how many were anonymised."""
-    if older_than_days < 30:
-        raise ValidationError({"older_than_days": _("Keep closed cases at least 30 days.")})
+def _forget_account(user) -> None:
+    """The citizen account of an erased person: it goes with them (its e-mail and name are
+    theirs). The row stays, as the access log points to it, but says nobody and opens nothing.
+    A staff account is only unlinked: it belongs to the person's work, not to their care."""
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.models import Authenticator
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    from legami.core.models import Notification
+    from legami.core.roles import CITIZEN
+
+    if user.role != CITIZEN or user.is_staff or user.is_superuser:
+        return
+    EmailAddress.objects.filter(user=user).delete()
+    Authenticator.objects.filter(user=user).delete()
+    Notification.objects.filter(user=user).delete()
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(user), object_id=str(user.pk)
+    ).update(object_repr="")
+    user.email = f"erased-{secrets.token_hex(8)}@invalid"
+    user.first_name = user.last_name = ""
+    user.is_active = False
+    user.set_unusable_password()
+    user.save()
+
+
+def retention_run(*, by=None, older_than_days: int | None = None, now=None) -> int:
+    """Anonymise people whose referrals all ended more than `older_than_days` ago (default:
+    the setting; the rule and its floor live in referrals.retention). Safe to run twice:
+    anonymised people are skipped. Returns how many were anonymised."""
+    older_than_days = retention.days_checked(older_than_days)
     now = now or timezone.now()
-    limit = now - timedelta(days=older_than_days)
-    candidates = (
-        Beneficiary.objects.filter(anonymised_at__isnull=True, referrals__isnull=False)
-        .exclude(referrals__status__in=OPEN_STATUSES)
-        .exclude(referrals__closed_at__gt=limit)
-        .distinct()
-    )
     count = 0
+    candidates = retention.retention_candidates(older_than_days=older_than_days, now=now)
     for beneficiary in candidates.iterator():
         with transaction.atomic():
             claimed = Beneficiary.objects.filter(

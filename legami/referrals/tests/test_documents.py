@@ -1,13 +1,13 @@
-"""Documents and data protection: the closing summary, the DPO's data-subject requests, the
-evaluators' pseudonymised extract, and the retention and chasing jobs."""
+"""Documents and data protection: the closing summary, the DPO's data-subject requests, and
+the retention and chasing jobs (the evaluators' extract: test_research.py)."""
 
-import csv
 import io
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.contrib.messages import get_messages
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
@@ -226,8 +226,7 @@ def test_dpo_person_page_shows_record_consents_and_access_log(care, django_asser
     assert [r.pk for r in response.context["referrals"]] == [referral.pk]
     assert care["link_worker"].email in page  # the link worker's accesses are listed
     assert response.context["access_log"]
-    assert "object_type=referrals.beneficiary" in response.context["audit_log_url"]
-    assert f"object_id={person.pk}" in response.context["audit_log_url"]
+    assert f"person={person.pk}" in response.context["audit_log_url"]
     for name in ("dpo_export_json", "dpo_export_pdf", "dpo_erase"):
         assert reverse(f"referrals:{name}", args=[person.pk]) in page
     assert AuditEvent.objects.filter(
@@ -238,7 +237,10 @@ def test_dpo_person_page_shows_record_consents_and_access_log(care, django_asser
     ).exists()
     log = dpo.get(response.context["audit_log_url"])
     assert log.status_code == 200
-    assert all(e.object_id == str(person.pk) for e in log.context["page_obj"])
+    # Every row about the person, whatever was shown: the record, the referral, lists.
+    shown = list(log.context["page_obj"])
+    assert {e.object_type for e in shown} >= {"referrals.beneficiary", "referrals.referral"}
+    assert all(e.person_id == person.pk for e in shown)
 
 
 # --- DPO: export --------------------------------------------------------------------------------
@@ -284,7 +286,7 @@ def test_erase_without_a_reason_changes_nothing(care):
     dpo = signed_in(care["dpo"])
     url = reverse("referrals:dpo_erase", args=[person.pk])
     assert dpo.get(url).status_code == 200
-    response = dpo.post(url, {"reason": "   "})
+    response = dpo.post(url, {"ground": "request", "reason": "   "})
     assert response.status_code == 200
     assert "reason" in response.context["form"].errors
     person.refresh_from_db()
@@ -301,7 +303,8 @@ def test_erase_anonymises_and_the_person_is_no_longer_found(care):
     person = referral.beneficiary
     dpo = signed_in(care["dpo"])
     response = dpo.post(
-        reverse("referrals:dpo_erase", args=[person.pk]), {"reason": "Richiesta prot. 123"}
+        reverse("referrals:dpo_erase", args=[person.pk]),
+        {"ground": "request", "reason": "Richiesta prot. 123"},
     )
     assert response.status_code == 302
     assert response["Location"] == reverse("referrals:dpo_person", args=[person.pk])
@@ -332,106 +335,12 @@ def test_erase_anonymises_and_the_person_is_no_longer_found(care):
     assert data["referrals"][0]["notes"] == []
 
     # Erasing again says so and changes nothing.
-    again = dpo.post(reverse("referrals:dpo_erase", args=[person.pk]), {"reason": "di nuovo"})
+    again = dpo.post(
+        reverse("referrals:dpo_erase", args=[person.pk]), {"ground": "request", "reason": "prot. 9"}
+    )
     assert again.status_code == 200
     assert [m.level_tag for m in get_messages(again.wsgi_request)] == ["error"]
     assert AuditEvent.objects.filter(action="erase").count() == 1
-
-
-# --- research extract ---------------------------------------------------------------------------
-def research_table(response) -> list[dict]:
-    text = b"".join(response.streaming_content).decode()
-    return list(csv.DictReader(io.StringIO(text))), text
-
-
-def test_research_csv_holds_only_consenting_people_and_no_identity(care):
-    consenting = engage(care)
-    services.case_note_add(by=care["link_worker"], referral=consenting, text=NOTE)
-    services.consent_give(
-        by=care["prescriber"], beneficiary=consenting.beneficiary, purpose="research"
-    )
-    other = services.referral_create(
-        by=care["prescriber"],
-        person=person_data(
-            care["arcidosso"],
-            first_name="Anna",
-            last_name="Bianchi",
-            tax_code="",
-            birth_date=date(1961, 3, 4),
-            phone="0564 111111",
-        ),
-        consents=["care"],
-    )
-    response = signed_in(care["evaluator"]).get(reverse("referrals:research_csv"))
-    assert response.status_code == 200
-    assert response["Content-Type"].startswith("text/csv")
-    rows, text = research_table(response)
-    assert text.splitlines()[0] == (
-        "pseudonymous_id,birth_year,comune_istat,comune,programme,source,urgency,needs,status,"
-        "received_on,first_contact_on,closed_on"
-    )
-    assert [r["pseudonymous_id"] for r in rows] == [str(consenting.beneficiary.pseudonym)]
-    (row,) = rows
-    assert row["birth_year"] == "1950"
-    assert row["comune_istat"] == "053001"
-    assert row["needs"] == "solitudine"
-    assert row["status"] == "assessed"
-    assert row["first_contact_on"] == timezone.localdate().isoformat()
-    assert str(other.beneficiary.pseudonym) not in text
-    for identity in (
-        "Maria",
-        "Rossi",
-        "Anna",
-        "Bianchi",
-        "0564",
-        TAX_CODE,
-        "1950-01-01",
-        NOTE,
-        WHAT_MATTERS,
-        "Vive sola",
-    ):
-        assert identity not in text
-    assert AuditEvent.objects.filter(
-        actor=care["evaluator"],
-        action="export",
-        object_type="referrals.referral",
-        purpose="pseudonymised research extract",
-    ).exists()
-
-
-def test_research_csv_queries_do_not_grow(care, django_assert_max_num_queries):
-    for n in range(6):
-        referral = services.referral_create(
-            by=care["prescriber"],
-            person=person_data(
-                care["arcidosso"],
-                first_name=f"Persona{n}",
-                tax_code="",
-                birth_date=date(1960, 1, n + 1),
-            ),
-            consents=["care", "research"],
-            reasons=[care["loneliness"]],
-        )
-    assert referral.pk
-    client = signed_in(care["evaluator"])
-    with django_assert_max_num_queries(12):
-        rows, _text = research_table(client.get(reverse("referrals:research_csv")))
-    assert len(rows) == 6 and all(r["needs"] == "solitudine" for r in rows)
-
-
-def test_only_evaluators_get_the_research_extract(care, personas):
-    url = reverse("referrals:research_csv")
-    for role in (
-        roles.PRESCRIBER,
-        roles.LINK_WORKER,
-        roles.PROVIDER,
-        roles.CITIZEN,
-        roles.DPO,
-        roles.TERRITORY_ADMIN,
-    ):
-        assert signed_in(personas[role]).get(url).status_code == 403, role
-    assert Client().get(url).status_code == 302
-    assert not AuditEvent.objects.filter(purpose="pseudonymised research extract").exists()
 
 
 # --- scheduled jobs -----------------------------------------------------------------------------
@@ -481,6 +390,21 @@ def test_retention_command_refuses_a_too_short_period(care):
     with pytest.raises(CommandError):
         run("referrals_retention", "--days", "10")
     assert not Beneficiary.objects.filter(anonymised_at__isnull=False).exists()
+
+
+def test_the_dry_run_counts_and_refuses_as_the_real_run_does(care, settings):
+    old = engage(care)
+    services.referral_transition(
+        by=care["link_worker"], referral=old, to="declined", reason="Non interessata"
+    )
+    Referral.objects.filter(pk=old.pk).update(closed_at=timezone.now() - timedelta(days=100))
+    settings.REFERRALS_RETENTION_DAYS = 90
+    with pytest.raises(CommandError, match="at least 30 days"):
+        run("referrals_retention", "--days", "10", "--dry-run")
+    assert run("referrals_retention", "--dry-run").startswith("would anonymise: 1")
+    assert run("referrals_retention") == "anonymised: 1"
+    with pytest.raises(ValidationError):
+        services.retention_run(older_than_days=29)
 
 
 def test_retention_days_default_comes_from_settings(care, settings):

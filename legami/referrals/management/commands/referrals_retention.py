@@ -1,10 +1,7 @@
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from legami.referrals import services
-from legami.referrals.retention import retention_candidates
-from legami.referrals.services.subject import RETENTION_DEFAULT_DAYS
+from legami.referrals import retention, services
 
 
 class Command(BaseCommand):
@@ -17,7 +14,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--days",
             type=int,
-            default=getattr(settings, "REFERRALS_RETENTION_DAYS", RETENTION_DEFAULT_DAYS),
+            default=None,
             help="keep closed cases this many days (default: REFERRALS_RETENTION_DAYS)",
         )
         parser.add_argument(
@@ -27,14 +24,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, days, dry_run, **options):
-        if days < 30:
-            raise CommandError("--days: keep closed cases at least 30 days.")
-        if dry_run:
-            count = retention_candidates(older_than_days=days).count()
-            self.stdout.write(f"would anonymise: {count} (dry run, nothing changed)")
-            return
         try:
+            days = retention.days_checked(days)
+            if dry_run:
+                count = retention.retention_candidates(older_than_days=days).count()
+                self.stdout.write(f"would anonymise: {count} (dry run, nothing changed)")
+                return
             count = services.retention_run(older_than_days=days)
         except ValidationError as error:
-            raise CommandError("; ".join(error.messages)) from error
+            raise CommandError("--days: " + "; ".join(error.messages)) from error
         self.stdout.write(f"anonymised: {count}")
