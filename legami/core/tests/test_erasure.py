@@ -10,7 +10,6 @@ It lives in core because it crosses every module, as the access-matrix test does
 from datetime import date, timedelta
 
 import pytest
-from allauth.account.models import EmailAddress
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
@@ -82,7 +81,7 @@ def lived_everywhere(care):
     account = make_user(roles.CITIZEN, EMAIL)
     account.first_name, account.last_name = FIRST, LAST
     account.save()
-    EmailAddress.objects.create(user=account, email=EMAIL, verified=True, primary=True)
+    # make_user has confirmed EMAIL: the account's verified address, as at sign-up.
     named = f"{FIRST} {LAST}"
 
     referral = services.referral_create(
