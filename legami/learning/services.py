@@ -3,7 +3,6 @@ anyone (the last places taken once, under a lock), attendance. Checked, atomic, 
 
 import logging
 import secrets
-import smtplib
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -11,7 +10,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from legami.core.audit import audit
-from legami.core.emails import send_templated_email
+from legami.core.emails import enqueue_templated_email
 from legami.core.roles import TERRITORY_ADMIN, effective_role
 from legami.territory.queries import comuni_in_scope
 
@@ -109,22 +108,19 @@ def registration_create(*, by, session: TrainingSession, data: dict) -> Registra
         ) from None
     audit(by=by, action="create", obj=registration, purpose="training registration")
     language = translation.get_language() or ""
-    transaction.on_commit(lambda: _confirm(registration, session, language))
+    _confirm(registration, session, language)
     return registration
 
 
 def _confirm(registration, session, language) -> None:
-    """The confirmation e-mail. The place is taken whether or not the mail server answers: a
-    failure is logged for the organisers, never shown to the person as an error."""
-    try:
-        send_templated_email(
-            "learning/emails/registered",
-            [registration.email],
-            {"registration": registration, "session": session},
-            language=language,
-        )
-    except (OSError, smtplib.SMTPException):
-        logger.warning("Training registration %s: confirmation e-mail not sent", registration.pk)
+    """The confirmation e-mail, queued with the registration: the place is taken whether or
+    not the mail server answers, and the task worker sends it when the server is back."""
+    enqueue_templated_email(
+        "learning/emails/registered",
+        [registration],
+        {"registration": registration, "session": session},
+        language=language,
+    )
 
 
 @transaction.atomic
