@@ -34,7 +34,7 @@ def _tasks_run_at_once(settings):
     # Enqueued tasks (e-mails) run where they are enqueued, so a test reads mail.outbox right
     # after the request. The real path (task row in the transaction, worker, retries) is
     # proven by the tests that ask for `database_tasks` (core/tests/test_tasks.py...).
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = {"default": {"BACKEND": "legami.core.tests.outbox.RunAtOnce"}}
 
 
 @pytest.fixture
