@@ -31,6 +31,31 @@ def _default_language():
 
 
 @pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings):
+    # Enqueued tasks (e-mails) run where they are enqueued, so a test reads mail.outbox right
+    # after the request. The real path (task row in the transaction, worker, retries) is
+    # proven by the tests that ask for `database_tasks` (core/tests/test_tasks.py...).
+    settings.TASKS = {"default": {"BACKEND": "legami.core.tests.outbox.RunAtOnce"}}
+
+
+@pytest.fixture
+def database_tasks(settings):
+    """Tasks as in production: rows of the database backend, run by `run_worker()`."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+@pytest.fixture
+def mail_server(settings):
+    """The SMTP boundary, up (`mail_server.down = False`) or down (`True`)."""
+    from legami.core.tests.outbox import PATH, MailServer
+
+    settings.EMAIL_BACKEND = PATH
+    MailServer.reset()
+    yield MailServer
+    MailServer.reset()
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache(request):
     # The cache is the database's (or Redis, with CACHE_URL): the rate limits and throttles of
     # one test must not reach the next. A test without the database cannot reach the database

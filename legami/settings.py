@@ -108,7 +108,13 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
 ]
+# Side effects (e-mail now, slow jobs later) are tasks of Django's tasks API (the django-tasks
+# backport until Django 6), written to the database in the same transaction as the change and
+# run by `manage.py db_worker`: a rolled-back change sends nothing (docs/tasks.md).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -1,7 +1,12 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from django_tasks import TaskResultStatus
+from django_tasks_db.admin import DBTaskResultAdmin
+from django_tasks_db.models import DBTaskResult
 
 from .audit import audit, audit_shown
 from .models import AuditEvent
+from .tasks import RetryScheduled
 
 
 class AuditedReadOnlyAdmin(admin.ModelAdmin):
@@ -57,3 +62,57 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# --- Tasks: the queue of e-mails (and, later, slow jobs) -------------------------------------
+# django-tasks-db registers a read-only admin; this one says for each task what a person has
+# to know (sent, waiting, retrying, failed for good), lists first what needs attention, and
+# logs who looked: a refused message's traceback may name its recipient's address.
+RETRY_SCHEDULED = f"{RetryScheduled.__module__}.{RetryScheduled.__qualname__}"
+
+
+class TaskOutcomeFilter(admin.SimpleListFilter):
+    title = _("outcome")
+    parameter_name = "outcome"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("attention", _("Failed: needs attention")),
+            ("retrying", _("Attempt failed, another is queued")),
+            ("waiting", _("Waiting")),
+            ("done", _("Done")),
+        ]
+
+    def queryset(self, request, queryset):
+        failed = queryset.filter(status=TaskResultStatus.FAILED)
+        return {
+            "attention": failed.exclude(exception_class_path=RETRY_SCHEDULED),
+            "retrying": failed.filter(exception_class_path=RETRY_SCHEDULED),
+            "waiting": queryset.filter(
+                status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING]
+            ),
+            "done": queryset.filter(status=TaskResultStatus.SUCCESSFUL),
+        }.get(self.value(), queryset)
+
+
+admin.site.unregister(DBTaskResult)
+
+
+@admin.register(DBTaskResult)
+class TaskResultAdmin(AuditedReadOnlyAdmin, DBTaskResultAdmin):
+    list_display = ("enqueued_at", "task_name", "outcome", "attempt", "display_run_after")
+    list_filter = (TaskOutcomeFilter, "status", "queue_name")
+
+    @admin.display(description=_("outcome"))
+    def outcome(self, obj):
+        if obj.status == TaskResultStatus.FAILED:
+            if obj.exception_class_path == RETRY_SCHEDULED:
+                return _("Attempt failed, another is queued")
+            return _("Failed: needs attention")
+        if obj.status == TaskResultStatus.SUCCESSFUL:
+            return _("Done")
+        return _("Running") if obj.status == TaskResultStatus.RUNNING else _("Waiting")
+
+    @admin.display(description=_("attempt"))
+    def attempt(self, obj):
+        return (obj.args_kwargs.get("kwargs") or {}).get("attempt", 1)

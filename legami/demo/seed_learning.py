@@ -7,9 +7,9 @@ open for registration, with a few made-up registrations marked demo."""
 from datetime import datetime, time, timedelta
 
 from django.db import transaction
-from django.test.utils import override_settings
 from django.utils import timezone
 
+from legami.core.emails import emails_not_sent
 from legami.learning import services
 from legami.learning.models import Course
 from legami.network.models import Organisation, Programme
@@ -82,7 +82,7 @@ def load() -> bool:
     # Demo registrations send no confirmation anywhere.
     with (
         transaction.atomic(),
-        override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
+        emails_not_sent(),
     ):
         course = services.course_create(
             by=None,

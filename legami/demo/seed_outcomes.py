@@ -15,10 +15,10 @@ from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.test.utils import override_settings
 from django.utils import timezone
 
 from legami.accounts.models import User
+from legami.core.emails import emails_not_sent
 from legami.demo import seed_referrals
 from legami.directory.models import Activity, ActivityStatus, TaxonomyTerm
 from legami.network.models import Programme
@@ -44,7 +44,7 @@ def load() -> int:
         return 0
     with (
         transaction.atomic(),
-        override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
+        emails_not_sent(),
     ):
         recorded = _cohort() + _todays_baselines()
         _sroi_example()

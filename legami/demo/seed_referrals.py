@@ -14,10 +14,10 @@ from datetime import date, timedelta
 
 from allauth.mfa.totp.internal.auth import TOTP
 from django.db import transaction
-from django.test.utils import override_settings
 from django.utils import timezone
 
 from legami.accounts.models import User
+from legami.core.emails import emails_not_sent
 from legami.core.roles import PERSONAL_DATA_ROLES
 from legami.demo import seed
 from legami.directory.models import Activity, TaxonomyTerm
@@ -260,7 +260,7 @@ def load(stdout=None) -> int:
     referrals were created (0 when they were already there)."""
     with (
         transaction.atomic(),
-        override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
+        emails_not_sent(),
     ):
         _accounts()
         if Referral.objects.filter(is_demo=True).exists():

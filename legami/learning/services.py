@@ -1,9 +1,7 @@
 """Every write of the training module: courses and sessions by the territory, registrations by
 anyone (the last places taken once, under a lock), attendance. Checked, atomic, audited."""
 
-import logging
 import secrets
-import smtplib
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -11,13 +9,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from legami.core.audit import audit
-from legami.core.emails import send_templated_email
+from legami.core.emails import enqueue_templated_email
 from legami.core.roles import TERRITORY_ADMIN, effective_role
 from legami.territory.queries import comuni_in_scope
 
 from .models import Course, Registration, RegistrationStatus, TrainingSession
-
-logger = logging.getLogger(__name__)
 
 COURSE_FIELDS = (
     "title",
@@ -113,10 +109,10 @@ def registration_create(*, by, session: TrainingSession, data: dict) -> Registra
             if existing is None:
                 raise
     if existing is not None:
-        transaction.on_commit(lambda: _tell_already_registered(existing, session, language))
+        _tell_already_registered(existing, session, language)
         return existing
     audit(by=by, action="create", obj=registration, purpose="training registration")
-    transaction.on_commit(lambda: _confirm(registration, session, language))
+    _confirm(registration, session, language)
     return registration
 
 
@@ -125,30 +121,25 @@ def _confirmed(session, email) -> Registration | None:
 
 
 def _tell_already_registered(registration, session, language) -> None:
-    """The truth, to the address's owner only; a failure is logged, never shown."""
-    try:
-        send_templated_email(
-            "learning/emails/already_registered",
-            [registration.email],
-            {"registration": registration, "session": session},
-            language=language,
-        )
-    except (OSError, smtplib.SMTPException):
-        logger.warning("Training registration %s: 'already registered' not sent", registration.pk)
+    """The truth, to the address's owner only (the page answered as for a new registration),
+    queued like every e-mail so that the answer takes the same path and time."""
+    enqueue_templated_email(
+        "learning/emails/already_registered",
+        [registration],
+        {"registration": registration, "session": session},
+        language=language,
+    )
 
 
 def _confirm(registration, session, language) -> None:
-    """The confirmation e-mail. The place is taken whether or not the mail server answers: a
-    failure is logged for the organisers, never shown to the person as an error."""
-    try:
-        send_templated_email(
-            "learning/emails/registered",
-            [registration.email],
-            {"registration": registration, "session": session},
-            language=language,
-        )
-    except (OSError, smtplib.SMTPException):
-        logger.warning("Training registration %s: confirmation e-mail not sent", registration.pk)
+    """The confirmation e-mail, queued with the registration: the place is taken whether or
+    not the mail server answers, and the task worker sends it when the server is back."""
+    enqueue_templated_email(
+        "learning/emails/registered",
+        [registration],
+        {"registration": registration, "session": session},
+        language=language,
+    )
 
 
 @transaction.atomic

@@ -1,10 +1,11 @@
 """Telling people what happened to a referral: an in-app notification and an e-mail, with a
-link and no health detail (the details stay behind the sign-in)."""
+link and no health detail (the details stay behind the sign-in). The e-mail is queued in the
+caller's transaction and sent by the task worker (core.emails)."""
 
 from django.conf import settings
 from django.urls import reverse
 
-from legami.core.emails import send_templated_email
+from legami.core.emails import enqueue_templated_email
 from legami.core.models import Notification
 
 
@@ -15,9 +16,9 @@ def notify(users, subject: str, url_name: str, *args) -> None:
         [Notification(user=user, subject=str(subject)[:200], url=url) for user in recipients]
     )
     for user in recipients:
-        send_templated_email(
+        enqueue_templated_email(
             "referrals/emails/update",
-            [user.email],
+            [user],
             {"subject": subject, "url": settings.SITE_URL + url},
             language=user.preferred_language,
         )

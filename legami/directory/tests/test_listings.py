@@ -1,6 +1,7 @@
 """Providers keep their listings; territory admins moderate them. Bad input is refused with
 a message on the field, and nothing is half-saved."""
 
+import io
 from datetime import date, time, timedelta
 
 import pytest
@@ -245,6 +246,24 @@ def test_reminder_command_emails_each_keeper_once(world, mailoutbox):
     call_command("remind_stale_listings")
     assert [m.to for m in mailoutbox] == [["provider@test.legami.example"]]
     assert "Camminata nei castagneti" in mailoutbox[0].body
+
+
+def test_reminders_are_queued_with_their_claim_and_sent_by_the_worker(
+    world, database_tasks, mailoutbox
+):
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    from legami.core.tests.outbox import run_worker
+
+    Activity.objects.filter(pk=world["activity"].pk).update(
+        last_verified_on=timezone.localdate() - timedelta(days=200)
+    )
+    call_command("remind_stale_listings", stdout=io.StringIO())
+    assert mailoutbox == [] and DBTaskResult.objects.get().status == "READY"
+    run_worker()
+    assert [m.to for m in mailoutbox] == [["provider@test.legami.example"]]
+    assert "Camminata nei castagneti (Associazione Amiata Cammina)" in mailoutbox[0].body
 
 
 def test_cancelled_sessions_are_skipped(world, personas, client):

@@ -12,7 +12,9 @@ from django.core.exceptions import ValidationError
 from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
+from legami.core.tests.outbox import run_worker
 from legami.learning import services
 from legami.learning.models import Registration
 
@@ -265,19 +267,25 @@ def test_erasure_and_retention_keep_counts_but_not_identities(course, geography)
 
 
 def test_a_mail_server_down_does_not_undo_the_registration(
-    client, course, geography, django_capture_on_commit_callbacks, monkeypatch, caplog
+    client, course, geography, database_tasks, mail_server
 ):
-    def refused(*args, **kwargs):
-        raise ConnectionRefusedError("no SMTP server")  # the boundary outside this machine
-
-    monkeypatch.setattr(services, "send_templated_email", refused)
+    mail_server.down = True
     session = _session(course, geography)
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            reverse("learning:session", args=[session.pk]), {**PERSON, "privacy": "on"}
-        )
-    assert response.status_code == 200 and Registration.objects.count() == 1
-    assert "confirmation e-mail not sent" in caplog.text
+    response = client.post(
+        reverse("learning:session", args=[session.pk]), {**PERSON, "privacy": "on"}
+    )
+    assert response.status_code == 200 and "You are registered" in response.content.decode()
+    registration = Registration.objects.get()
+    run_worker()  # the server refuses: the confirmation waits for a retry
+    assert mail_server.refused == 1 and mail.outbox == []
+    retry = DBTaskResult.objects.get(status="READY")
+    assert PERSON["email"] not in str(retry.args_kwargs)  # the queue holds ids only
+
+    mail_server.down = False
+    DBTaskResult.objects.filter(pk=retry.pk).update(run_after=timezone.now())  # a minute later
+    run_worker()
+    assert [m.to for m in mail.outbox] == [[registration.email]]
+    assert course.title in mail.outbox[0].subject and "Giulia" in mail.outbox[0].body
 
 
 def test_people_trained_feed_the_competences_indicator(course, geography, world):

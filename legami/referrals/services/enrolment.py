@@ -175,10 +175,11 @@ def attendance_record(*, by, enrolment: Enrolment, session_date: date, present: 
     return line
 
 
+@transaction.atomic
 def chase_unanswered(now=None) -> tuple[int, int]:
     """Remind providers of referrals left unanswered, then return them to the link worker.
-    Each row is claimed with a conditional UPDATE, so two runs never act twice.
-    Returns (reminded, returned)."""
+    Each row is claimed with a conditional UPDATE, so two runs never act twice; the claims and
+    the e-mails they queue commit together. Returns (reminded, returned)."""
     now = now or timezone.now()
     reminded = returned = 0
     pending = Enrolment.objects.filter(status=EnrolmentStatus.PENDING).select_related(

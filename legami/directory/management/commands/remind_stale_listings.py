@@ -8,4 +8,4 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         sent = remind_stale_listings()
-        self.stdout.write(f"reminders sent: {sent}")
+        self.stdout.write(f"reminders queued: {sent}")
