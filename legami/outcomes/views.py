@@ -2,7 +2,7 @@
 through a single-use link the person opens on their phone); territory admins and evaluators read
 the impact dashboard. Thin: permission -> query -> form -> service."""
 
-import csv
+import itertools
 
 import segno
 from django.conf import settings
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from legami.core.audit import audit
 from legami.core.permissions import permission_required
+from legami.core.spreadsheets import csv_lines
 from legami.core.views_helpers import add_service_errors
 from legami.network.models import Programme
 from legami.referrals.models import ConsentPurpose, Referral
@@ -371,11 +372,6 @@ RESEARCH_COLUMNS = (
 )
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 @require_GET
 @permission_required(policy, "research")
 def research_csv(request):
@@ -383,13 +379,8 @@ def research_csv(request):
     is (the same pseudonymous id, so an evaluator can join the two); no names, contacts or text."""
     rows = queries.research_rows().iterator(chunk_size=2000)
     audit(by=request.user, action="export", object_type="outcomes.response", purpose="research")
-    writer = csv.writer(_Echo())
-
-    def lines():
-        yield writer.writerow(RESEARCH_COLUMNS)
-        for row in rows:
-            yield writer.writerow(row)
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(
+        csv_lines(itertools.chain([RESEARCH_COLUMNS], rows)), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = 'attachment; filename="legami-risposte.csv"'
     return response

@@ -1,7 +1,7 @@
 """Documents and data protection: the closing summary a referrer files, the DPO's pages for
 data-subject requests (find, export, erase), and the evaluators' pseudonymised extract."""
 
-import csv
+import itertools
 import json
 
 from django import forms
@@ -21,6 +21,7 @@ from legami.core import subject_data
 from legami.core.audit import audit
 from legami.core.permissions import permission_required
 from legami.core.roles import LINK_WORKER, PRESCRIBER, SUPERUSER, effective_role
+from legami.core.spreadsheets import csv_lines
 from legami.core.views_helpers import add_service_errors
 
 from . import queries, services
@@ -265,15 +266,7 @@ RESEARCH_COLUMNS = (
 )
 
 
-def _cell(value) -> str:
-    """A CSV cell a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
-
-
-def research_row(referral: Referral) -> list[str]:
+def research_row(referral: Referral) -> list:
     person = referral.beneficiary
     row = [
         person.pseudonym,
@@ -289,19 +282,13 @@ def research_row(referral: Referral) -> list[str]:
         _local_date(referral.first_contacted_at),
         _local_date(referral.closed_at),
     ]
-    return [_cell(value) for value in row]
-
-
-class _Echo:
-    def write(self, value):
-        return value
+    return row
 
 
 def _research_lines(rows):
-    writer = csv.writer(_Echo())
-    yield writer.writerow(RESEARCH_COLUMNS)
-    for referral in rows.iterator(chunk_size=500):
-        yield writer.writerow(research_row(referral))
+    # core.spreadsheets: a name typed by someone is never computed by the evaluator's spreadsheet.
+    referrals = rows.iterator(chunk_size=500)
+    return csv_lines(itertools.chain([RESEARCH_COLUMNS], map(research_row, referrals)))
 
 
 @require_GET
