@@ -311,11 +311,25 @@ def test_damaged_or_disguised_workbooks_are_refused_with_a_message(provider, dat
 
 
 # --- CSV ------------------------------------------------------------------------------------------
-def test_a_csv_of_one_line_of_a_million_cells_is_refused_before_parsing(provider, records):
-    data = ("Nome;Descrizione\n" + ";" * (reader.MAX_CELLS + 1)).encode()
+def test_a_csv_of_millions_of_separators_is_refused_before_parsing(provider, records):
+    data = ("Nome;Descrizione\n" + ";" * (2 * reader.MAX_CELLS + 1)).encode()
     message = _problem(run(provider, data, filename="attivita.csv"))
     assert _count(reader.MAX_CELLS) in message
     assert records["calls"] == 0
+
+
+def test_a_csv_line_of_a_million_cells_stops_the_reading_at_that_line(provider, records):
+    data = ("Nome;Descrizione\n" + ";" * reader.MAX_CELLS + "\nCoro;Si canta\n").encode()
+    message = _problem(run(provider, data, filename="attivita.csv"))
+    assert _count(reader.MAX_CELLS) in message
+    assert records["records"] == 2
+
+
+def test_csv_cells_are_counted_while_reading(provider, records, monkeypatch):
+    monkeypatch.setattr(reader, "MAX_CELLS", 500)
+    data = csv_bytes([good_row(name=f"Attività {n}") for n in range(20)])
+    assert "500" in _problem(run(provider, data, filename="attivita.csv"))
+    assert records["records"] == 500 // len(HEADERS) + 1
 
 
 def test_a_csv_of_empty_lines_stops_at_the_row_limit(provider, records):
