@@ -118,3 +118,22 @@ def test_import_csv_template_is_written_through_the_safe_writer(client, world, p
     response = client.get(reverse("directory:import_template"), {"format": "csv"})
     (row,) = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert row == [column.header for column in COLUMNS]
+
+
+def test_every_csv_and_xlsx_writer_of_the_project_goes_through_core_spreadsheets():
+    """A new export written with csv.writer or openpyxl directly would bring formula injection
+    back: the source says which writers exist."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    helper = root / "core" / "spreadsheets.py"
+    direct, unguarded = [], []
+    for path in root.rglob("*.py"):
+        if "tests" in path.parts or "migrations" in path.parts or path == helper:
+            continue
+        source = path.read_text(encoding="utf-8")
+        if "csv.writer(" in source or "csv.DictWriter(" in source:
+            direct.append(str(path.relative_to(root)))
+        if "Workbook(" in source and "legami.core.spreadsheets" not in source:
+            unguarded.append(str(path.relative_to(root)))
+    assert not direct and not unguarded, (direct, unguarded)
