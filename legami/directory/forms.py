@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from legami.core.views_helpers import ModelMultipleChoiceField
 from legami.network.models import Organisation
 from legami.territory.forms import ComuneField
 from legami.territory.models import District
@@ -200,19 +201,19 @@ class ActivityForm(forms.Form):
         required=False,
         help_text=_("Leave empty for an activity held online or at home."),
     )
-    domains = forms.ModelMultipleChoiceField(
+    domains = ModelMultipleChoiceField(
         label=_("Domain"),
         queryset=TaxonomyTerm.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    needs = forms.ModelMultipleChoiceField(
+    needs = ModelMultipleChoiceField(
         label=_("Needs addressed"),
         queryset=TaxonomyTerm.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    targets = forms.ModelMultipleChoiceField(
+    targets = ModelMultipleChoiceField(
         label=_("For whom"),
         queryset=TaxonomyTerm.objects.none(),
         required=False,

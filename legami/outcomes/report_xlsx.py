@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from legami.core.spreadsheets import append_row
+
 from .queries import DIMENSIONS, Impact
 
 
@@ -31,21 +33,24 @@ def impact_workbook(report: Impact) -> bytes:
     sheet = book.active
     sheet.title = _("Impact")[:31]
     timepoint = dict(report.instrument.responses.model._meta.get_field("timepoint").choices)
-    sheet.append([report.measure_name])
+    append_row(sheet, [report.measure_name])
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append([_("Follow-up"), str(timepoint.get(report.timepoint, report.timepoint))])
-    sheet.append([_("Break down by"), str(DIMENSIONS.get(report.dimension, _("No breakdown")))])
-    sheet.append([_("Produced on"), timezone.localdate().strftime("%d/%m/%Y")])
-    sheet.append(
+    append_row(sheet, [_("Follow-up"), str(timepoint.get(report.timepoint, report.timepoint))])
+    append_row(
+        sheet, [_("Break down by"), str(DIMENSIONS.get(report.dimension, _("No breakdown")))]
+    )
+    append_row(sheet, [_("Produced on"), timezone.localdate().strftime("%d/%m/%Y")])
+    append_row(
+        sheet,
         [
             _(
                 "Groups of fewer than %(n)s people are not listed, nor the next smallest when "
                 "only one would be hidden."
             )
             % {"n": report.minimum}
-        ]
+        ],
     )
-    sheet.append([])
+    append_row(sheet)
     header = [
         _("Group"),
         _("People"),
@@ -59,18 +64,18 @@ def impact_workbook(report: Impact) -> bytes:
         _("Improved"),
         _("Deteriorated"),
     ]
-    sheet.append(header)
+    append_row(sheet, header)
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
     for row in report.rows:
-        sheet.append([row.label, *_figures(row.change)])
+        append_row(sheet, [row.label, *_figures(row.change)])
     if report.overall is not None:
-        sheet.append([_("All"), *_figures(report.overall)])
+        append_row(sheet, [_("All"), *_figures(report.overall)])
         for cell in sheet[sheet.max_row]:
             cell.font = Font(bold=True)
     if report.hidden_groups:
-        sheet.append([])
-        sheet.append([_("Groups not listed"), report.hidden_groups])
+        append_row(sheet)
+        append_row(sheet, [_("Groups not listed"), report.hidden_groups])
     sheet.column_dimensions["A"].width = 40
     out = BytesIO()
     book.save(out)

@@ -2,7 +2,7 @@
 through a single-use link the person opens on their phone); territory admins and evaluators read
 the impact dashboard. Thin: permission -> query -> form -> service."""
 
-import csv
+import itertools
 
 import segno
 from django.conf import settings
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from legami.core import privacy
 from legami.core.audit import audit, audit_people_shown, audit_shown
 from legami.core.permissions import permission_required
+from legami.core.spreadsheets import csv_lines
 from legami.core.views_helpers import add_service_errors
 from legami.network.models import Programme
 from legami.referrals.models import ConsentPurpose, Referral
@@ -375,11 +376,6 @@ RESEARCH_COLUMNS = (
 )
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def _research_row(row: tuple) -> list:
     *values, band, gender, province, inner_area, programme = row
     values[3] = privacy.month(values[3])
@@ -395,14 +391,13 @@ def research_csv(request):
     extract = queries.research_extract()
     # Pseudonymised data are still personal data: each person in the file is logged.
     audit_people_shown(by=request.user, purpose="research", person_ids=extract.people)
-    writer = csv.writer(_Echo())
-
-    def lines():
-        yield writer.writerow(RESEARCH_COLUMNS)
-        for row in extract.rows.iterator(chunk_size=2000):
-            if extract.shows(row):
-                yield writer.writerow(_research_row(row))
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    rows = (
+        _research_row(row)
+        for row in extract.rows.iterator(chunk_size=2000)
+        if extract.shows(row)
+    )
+    response = StreamingHttpResponse(
+        csv_lines(itertools.chain([RESEARCH_COLUMNS], rows)), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = 'attachment; filename="legami-risposte.csv"'
     return response

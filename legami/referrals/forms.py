@@ -4,6 +4,7 @@ rules (codice fiscale, consents, lifecycle) and their errors come back onto thes
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from legami.core.views_helpers import ModelMultipleChoiceField
 from legami.directory.forms import LANGUAGE_CHOICES, WEEKDAY_CHOICES
 from legami.directory.models import Taxonomy, TaxonomyTerm
 from legami.territory.forms import ComuneField
@@ -80,7 +81,7 @@ class ReferralForm(forms.Form):
         help_text=_("e.g. hearing aid, needs to be accompanied"),
     )
     needs_step_free = forms.BooleanField(label=_("Needs step-free access"), required=False)
-    reasons = forms.ModelMultipleChoiceField(
+    reasons = ModelMultipleChoiceField(
         label=_("Needs"),
         queryset=TaxonomyTerm.objects.none(),
         required=False,

@@ -6,11 +6,10 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -19,7 +18,13 @@ from legami.accounts.models import User
 from legami.core.audit import audit, audit_shown
 from legami.core.permissions import permission_required
 from legami.core.roles import CITIZEN, LINK_WORKER, effective_role
-from legami.core.views_helpers import add_service_errors, id_param, paginate
+from legami.core.views_helpers import (
+    add_service_errors,
+    id_param,
+    id_params,
+    paginate,
+    safe_next,
+)
 from legami.directory.models import Activity
 
 from . import matching, queries, queries_cases, services
@@ -148,26 +153,17 @@ def caseload(request):
     )
 
 
-def _back(request, default: str) -> str:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
-
-
 @require_POST
 @permission_required(policy, "work")
 def assign(request):
     """Bulk assignment from the caseload: the service decides (all or none, in scope, an active
     link worker covering every comune)."""
-    back = _back(request, reverse("referrals:caseload"))
+    back = safe_next(request, reverse("referrals:caseload"))
     worker = User.objects.filter(pk=id_param(request.POST.get("link_worker"))).first()
     try:
         count = services.referral_assign(
             by=request.user,
-            referrals=[id_param(v) for v in request.POST.getlist("ids")],
+            referrals=id_params(request.POST.getlist("ids")),
             link_worker=worker,
         )
     except ValidationError as error:
@@ -182,7 +178,7 @@ def assign(request):
             )
             % {"count": count, "worker": worker.get_full_name() or worker.email},
         )
-    return redirect(back)
+    return HttpResponseRedirect(back)
 
 
 # --- one referral ------------------------------------------------------------------------------

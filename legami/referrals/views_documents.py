@@ -1,7 +1,7 @@
 """Documents and data protection: the closing summary a referrer files, the DPO's pages for
 data-subject requests (find, export, erase), and the evaluators' pseudonymised extract."""
 
-import csv
+import itertools
 import json
 
 from django import forms
@@ -21,6 +21,7 @@ from legami.core import privacy, subject_data
 from legami.core.audit import audit, audit_people_shown, audit_shown
 from legami.core.permissions import permission_required
 from legami.core.roles import LINK_WORKER, PRESCRIBER, SUPERUSER, effective_role
+from legami.core.spreadsheets import csv_lines
 from legami.core.views_helpers import add_service_errors
 
 from . import queries, research, services
@@ -272,21 +273,13 @@ RESEARCH_COLUMNS = (
 )
 
 
-def _cell(value) -> str:
-    """A CSV cell a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
-
-
 def _days_to_first_contact(referral: Referral):
     if referral.first_contacted_at is None:
         return ""
     return (_local_date(referral.first_contacted_at) - _local_date(referral.received_at)).days
 
 
-def research_row(referral: Referral) -> list[str]:
+def research_row(referral: Referral) -> list:
     row = [
         referral.beneficiary.pseudonym,
         "" if referral.age_band == privacy.NOT_RECORDED else referral.age_band,
@@ -301,20 +294,17 @@ def research_row(referral: Referral) -> list[str]:
         _days_to_first_contact(referral),
         privacy.month(_local_date(referral.closed_at)),
     ]
-    return [_cell(value) for value in row]
-
-
-class _Echo:
-    def write(self, value):
-        return value
+    return row
 
 
 def _research_lines(extract):
-    writer = csv.writer(_Echo())
-    yield writer.writerow(RESEARCH_COLUMNS)
-    for referral in extract.rows.iterator(chunk_size=500):
-        if extract.shows(referral):
-            yield writer.writerow(research_row(referral))
+    # core.spreadsheets: a name typed by someone is never computed by the evaluator's spreadsheet.
+    rows = (
+        research_row(referral)
+        for referral in extract.rows.iterator(chunk_size=500)
+        if extract.shows(referral)
+    )
+    return csv_lines(itertools.chain([RESEARCH_COLUMNS], rows))
 
 
 @require_GET

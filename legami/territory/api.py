@@ -2,7 +2,7 @@ import django_filters
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
-from legami.core.api import run_service
+from legami.core.api import IdFilter, run_service
 from legami.core.permissions import PolicyPermission
 
 from . import services
@@ -67,7 +67,7 @@ class ComuneFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label="name")
     province = django_filters.CharFilter(field_name="province__code")
     region = django_filters.CharFilter(field_name="province__region__code")
-    district = django_filters.NumberFilter(field_name="districts")
+    district = IdFilter(field_name="districts")
 
     class Meta:
         model = Comune

@@ -2,9 +2,10 @@
 
 Every operation of /api/schema/ is called with data generated from the schema (valid data, and
 data that breaks the schema), through the real WSGI stack (CSRF, sessions, the second-factor
-middleware), as an anonymous visitor and as a signed-in citizen, provider, territory
-administrator and superuser. No answer may be a server error, and every answer must be one
-the schema documents: status code, content type, headers and body.
+middleware), as an anonymous visitor and signed in with every role (citizen, prescriber, link
+worker, provider, territory administrator, evaluator, DPO, superuser). No answer may be a
+server error, and every answer must be one the schema documents: status code, content type,
+headers and body.
 
 Bounded: a few examples per operation and mode, derandomised (the same cases on every run),
 no shrinking, no example database written to disk.
@@ -30,7 +31,9 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-ROLES = [None, "citizen", "provider", "territory_admin", "superuser"]
+from legami.core import roles
+
+ROLES = [None, *roles.ALL_ROLES]
 CHECKS = [
     not_a_server_error,
     status_code_conformance,

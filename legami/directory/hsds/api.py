@@ -5,6 +5,7 @@ activities are shown. Documents come from the exporter, so the API and the files
 import math
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -17,6 +18,7 @@ from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 
 from legami.core.permissions import PolicyPermission
+from legami.core.views_helpers import BIGINT_MAX, integer_param
 from legami.network.models import Organisation
 
 from .. import text
@@ -33,12 +35,11 @@ def _positive(request, name: str, default: int) -> int:
     raw = request.query_params.get(name)
     if raw in (None, ""):
         return default
-    try:
-        value = int(raw)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise serializers.ValidationError({name: ["Must be a whole number from 1."]})
+    value = integer_param(raw, minimum=1)
+    if value is None:
+        raise serializers.ValidationError(
+            {name: [_("Must be a whole number from 1 to %(max)s.") % {"max": BIGINT_MAX}]}
+        )
     return value
 
 
@@ -51,6 +52,9 @@ class HSDSPagination(BasePagination):
         self.page_number = _positive(request, "page", 1)
         self.total_items = queryset.count()
         start = (self.page_number - 1) * self.per_page
+        if start >= self.total_items:
+            # Past the last page: nothing to read, and an offset the database could not take.
+            return []
         return list(queryset[start : start + self.per_page])
 
     def get_paginated_response(self, data):

@@ -11,6 +11,8 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from legami.core.api import MAX_JSON_DEPTH, json_too_deep
+
 from .mapping import NUMBER_FIELDS, as_number, as_text, as_uuid, is_empty, required_message
 
 KINDS = ("taxonomy", "taxonomy_term", "organization", "location", "service", "service_at_location")
@@ -346,10 +348,25 @@ class Bundle:
             self.tabular(tables, "")
 
 
+def _too_deep(label: str) -> str:
+    return _(
+        "%(file)s nests more than %(limit)s levels of lists and objects, which no HSDS "
+        "document does: it cannot be imported."
+    ) % {"file": label, "limit": MAX_JSON_DEPTH}
+
+
 def load_json(path: Path, label: str, errors: list):
     try:
         with open(path, encoding="utf-8-sig") as handle:
-            return json.load(handle)
+            text = handle.read()
+        # Refused before parsing: a document nested thousands of levels deep fails the parser
+        # (RecursionError) and every copy and walk of it after.
+        if json_too_deep(text):
+            errors.append(_too_deep(label))
+            return None
+        return json.loads(text)
+    except RecursionError:
+        errors.append(_too_deep(label))
     except json.JSONDecodeError as error:
         errors.append(
             _("%(file)s is not valid JSON: %(error)s (line %(line)s, column %(column)s).")

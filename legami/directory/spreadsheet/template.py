@@ -4,7 +4,6 @@ column with an example row, the codes of the classifications and the organisatio
 may list for."""
 
 import codecs
-import csv
 import io
 
 from django.utils.translation import gettext as _
@@ -14,6 +13,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from legami.core.roles import SUPERUSER, effective_role
+from legami.core.spreadsheets import append_row, csv_writer
 from legami.network.models import Organisation
 from legami.network.queries import organisations_editable
 
@@ -43,7 +43,7 @@ def xlsx(by=None) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = SHEET_NAME
-    sheet.append([column.header for column in COLUMNS])
+    append_row(sheet, [column.header for column in COLUMNS])
     for number, column in enumerate(COLUMNS, 1):
         cell = sheet.cell(row=1, column=number)
         cell.font, cell.fill, cell.alignment = BOLD, HEADER_FILL, WRAP
@@ -73,7 +73,7 @@ def csv_bytes() -> bytes:
     """Headers only, separated by ";" as Excel in Italian expects, in UTF-8 with a BOM so that
     Excel shows the accents."""
     output = io.StringIO()
-    csv.writer(output, delimiter=";").writerow([column.header for column in COLUMNS])
+    csv_writer(output, delimiter=";").writerow([column.header for column in COLUMNS])
     return codecs.BOM_UTF8 + output.getvalue().encode("utf-8")
 
 
@@ -84,17 +84,17 @@ def _instructions(sheet, by) -> None:
     sheet.column_dimensions["D"].width = 32
 
     def title(text: str) -> None:
-        sheet.append([])
-        sheet.append([text])
+        append_row(sheet)
+        append_row(sheet, [text])
         sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True, size=13)
 
     def header(*labels: str) -> None:
-        sheet.append(list(labels))
+        append_row(sheet, list(labels))
         for number in range(1, len(labels) + 1):
             cell = sheet.cell(row=sheet.max_row, column=number)
             cell.font, cell.fill = BOLD, HEADER_FILL
 
-    sheet.append([_("How to fill in the “%(sheet)s” sheet") % {"sheet": SHEET_NAME}])
+    append_row(sheet, [_("How to fill in the “%(sheet)s” sheet") % {"sheet": SHEET_NAME}])
     sheet["A1"].font = Font(bold=True, size=14)
     for line in (
         _("One row is one activity, with the place where it happens and one recurring schedule."),
@@ -105,18 +105,19 @@ def _instructions(sheet, by) -> None:
             "saved, and nothing is saved until all the rows are correct."
         ),
     ):
-        sheet.append([line])
+        append_row(sheet, [line])
     title(_("Columns"))
     header(_("Column"), _("Required"), _("What to write"), _("Example"))
     for column in COLUMNS:
-        sheet.append(
-            [column.header, _("yes") if column.required else "", str(column.help), column.example]
+        append_row(
+            sheet,
+            [column.header, _("yes") if column.required else "", str(column.help), column.example],
         )
         for number in (1, 2, 3, 4):
             sheet.cell(row=sheet.max_row, column=number).alignment = WRAP
     title(_("Example row"))
     header(*[column.header for column in COLUMNS])
-    sheet.append([column.example for column in COLUMNS])
+    append_row(sheet, [column.example for column in COLUMNS])
 
     terms = TaxonomyTerm.objects.filter(
         taxonomy__code__in=[Taxonomy.DOMAIN, Taxonomy.NEED, Taxonomy.TARGET_GROUP]
@@ -134,7 +135,7 @@ def _instructions(sheet, by) -> None:
         header(_("Code"), "", _("Name"))
         for term in by_taxonomy[taxonomy]:
             label = f"{term.parent.label} › {term.label}" if term.parent else term.label
-            sheet.append([term.code, "", label])
+            append_row(sheet, [term.code, "", label])
 
     if by is not None and by.is_authenticated:
         organisations = Organisation.objects.order_by("name")
@@ -145,6 +146,6 @@ def _instructions(sheet, by) -> None:
             title(_("Organisations you may list activities for"))
             header(_("Name"), "", _("Codice fiscale"))
             for organisation in organisations[:MAX_ORGANISATIONS_LISTED]:
-                sheet.append([organisation.name, "", organisation.tax_code])
+                append_row(sheet, [organisation.name, "", organisation.tax_code])
             if len(organisations) > MAX_ORGANISATIONS_LISTED:
-                sheet.append([_("… and more: search the network of actors.")])
+                append_row(sheet, [_("… and more: search the network of actors.")])
