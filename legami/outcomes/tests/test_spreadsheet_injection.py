@@ -52,33 +52,41 @@ def _referral(care, programme, number: int, consents=("care", "outcomes", "resea
     )
 
 
+# The extracts are k-anonymous (k = 5): five people who share their quasi-identifiers.
+PEOPLE = 5
+
+
 def test_referrals_research_csv_holds_the_programme_name_as_text(client, care, formula_programme):
-    _referral(care, formula_programme, 1)
+    for number in range(PEOPLE):
+        _referral(care, formula_programme, number)
     client.force_login(care["evaluator"])
     response = client.get(reverse("referrals:research_csv"))
     header, *rows = _csv_rows(response)
-    (row,) = rows
-    assert row[header.index("programme")] == "'" + HYPERLINK
-    assert row[header.index("birth_year")] == "1950"
+    assert len(rows) == PEOPLE
+    for row in rows:
+        assert row[header.index("programme")] == "'" + HYPERLINK
+        assert row[header.index("days_to_first_contact")] == ""
 
 
 def test_outcomes_responses_csv_holds_the_programme_name_as_text(client, care, formula_programme):
-    referral = _referral(care, formula_programme, 1)
-    outcomes.response_record(
-        by=care["link_worker"],
-        instrument=Instrument.objects.get(code="who5"),
-        beneficiary=referral.beneficiary,
-        referral=referral,
-        timepoint="baseline",
-        administered_on=timezone.localdate(),
-        answers={1: 3, 2: 3, 3: 3, 4: 3, 5: 3},
-    )
+    for number in range(PEOPLE):
+        referral = _referral(care, formula_programme, number)
+        outcomes.response_record(
+            by=care["link_worker"],
+            instrument=Instrument.objects.get(code="who5"),
+            beneficiary=referral.beneficiary,
+            referral=referral,
+            timepoint="baseline",
+            administered_on=timezone.localdate(),
+            answers={1: 3, 2: 3, 3: 3, 4: 3, 5: 3},
+        )
     client.force_login(care["evaluator"])
     header, *rows = _csv_rows(client.get(reverse("outcomes:research_csv")))
-    (row,) = rows
-    assert row[header.index("programme")] == "'" + HYPERLINK
-    assert row[header.index("score")] == "60.00"
-    assert row[header.index("administered_on")] == timezone.localdate().isoformat()
+    assert len(rows) == PEOPLE
+    for row in rows:
+        assert row[header.index("programme")] == "'" + HYPERLINK
+        assert row[header.index("score")] == "60.00"  # a number stays a number
+        assert row[header.index("administered_month")] == timezone.localdate().strftime("%Y-%m")
 
 
 def test_impact_xlsx_stores_the_programme_name_as_a_string(client, care, formula_programme):
