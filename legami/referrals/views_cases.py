@@ -21,7 +21,6 @@ from legami.core.roles import CITIZEN, LINK_WORKER, effective_role
 from legami.core.views_helpers import (
     add_service_errors,
     id_param,
-    id_params,
     paginate,
     safe_next,
 )
@@ -163,7 +162,7 @@ def assign(request):
     try:
         count = services.referral_assign(
             by=request.user,
-            referrals=id_params(request.POST.getlist("ids")),
+            referrals=[id_param(v) for v in request.POST.getlist("ids")],
             link_worker=worker,
         )
     except ValidationError as error:
