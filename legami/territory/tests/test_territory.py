@@ -39,9 +39,12 @@ def test_inner_area_file_with_unknown_class_changes_nothing(geography, tmp_path)
 
     path = tmp_path / "aree.csv"
     path.write_text("istat_code,class\n053015,D\n037011,Z\n")
-    with translation.override("en"), pytest.raises(ValidationError, match="row 3: Z is not"):
-        with transaction.atomic():
-            _load_inner_areas(path)
+    with (
+        translation.override("en"),
+        pytest.raises(ValidationError, match="row 3: Z is not"),
+        transaction.atomic(),
+    ):
+        _load_inner_areas(path)
     assert Comune.objects.get(istat_code="053015").inner_area_class == ""
 
 
