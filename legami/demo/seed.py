@@ -259,7 +259,9 @@ CASALECCHIO_BODY_MEMBERS = [
     "ASC InSieme",
 ]
 
-# programme, body name, kind, description, members, meetings [(date, comune, agenda)]
+# programme, body name, kind, description, members, meetings: each a dict of date, comune
+# (ISTAT code), agenda, and optionally minutes, present (member organisations) and decisions
+# [(text, owner, due date)].
 BODIES = [
     (
         "Laboratori comunitari del welfare reale",
@@ -267,7 +269,33 @@ BODIES = [
         "steering_core",
         "16 componenti: Unione dei Comuni, Comune, Ufficio di Piano, Ausl, Asc, Asp, terzo settore.",
         CASALECCHIO_BODY_MEMBERS,
-        [],
+        [
+            # The seed's sheet is dated 18 December 2015 ("Aggiungi un posto al tavolo"); the
+            # meeting on that day and its decision's due date are an example built on it.
+            {
+                "date": date(2015, 12, 18),
+                "comune": "037011",
+                "agenda": "Aggiungi un posto al tavolo: bilancio dei Laboratori comunitari del "
+                "welfare reale e ricaduta sulla programmazione distrettuale (PdZ).",
+                "minutes": "(Verbale di esempio.) L'Ufficio di Piano presenta i 13 interventi di "
+                "progettazione partecipata nati dal 2011 nei Laboratori della solidarietà "
+                "sociale (ricerca-azione finanziata dal bando L. 3/2010, con Community Lab): "
+                "l'orto-giardino condiviso di Monte San Pietro, il centro socio-culturale Ex "
+                "Nuova Moduli a Calderino, i condomini solidali di Zola Predosa e Sasso "
+                "Marconi, il percorso partecipato per l'inaugurazione della Casa della Salute "
+                "di Casalecchio di Reno. Persone coinvolte nell'attuazione: 69. La cabina "
+                "conviene che la ricaduta del processo riguarda l'intero sistema dei tavoli.",
+                "present": CASALECCHIO_BODY_MEMBERS,
+                "decisions": [
+                    (
+                        "Portare gli esiti dei laboratori in tutti i tavoli di programmazione "
+                        "del Piano di Zona (esempio).",
+                        "Ufficio di Piano del Distretto di Casalecchio di Reno",
+                        date(2016, 3, 31),
+                    ),
+                ],
+            }
+        ],
     ),
     (
         "Laboratori comunitari del welfare reale",
@@ -284,12 +312,29 @@ BODIES = [
         "Per definire progettualità e interventi in maniera coordinata.",
         ["Comune di Santarcangelo di Romagna"],
         [
-            (
-                date(2025, 9, 11),
-                "099018",
-                "Incontro di condivisione del percorso verso l'Opificio di Comunità; regolamento "
-                "per i beni comuni; avvio del percorso partecipativo.",
-            )
+            {
+                "date": date(2025, 9, 11),
+                "comune": "099018",
+                "agenda": "Incontro di condivisione del percorso verso l'Opificio di Comunità; "
+                "regolamento per i beni comuni; avvio del percorso partecipativo.",
+                "minutes": "Condiviso il percorso verso l'Opificio di Comunità, dalle Linee di "
+                'Mandato 2024-2029 (obiettivo 4 "La casa di tutti: welfare culturale e di '
+                "comunità, salute e sicurezza\") al percorso interno all'Ente per la "
+                "definizione degli strumenti (gennaio-agosto 2025). Presentati il Regolamento "
+                "comunale per la cura, la rigenerazione e la gestione condivisa dei beni "
+                "comuni e i patti di collaborazione. Avviato il percorso partecipativo: "
+                '"Come possiamo produrre benessere insieme?"',
+                "present": ["Comune di Santarcangelo di Romagna"],
+                "decisions": [
+                    (
+                        'Aprire la fase "Verso l\'Opificio di Comunità": raccogliere i '
+                        'contributi dei cittadini e degli attori del territorio ("Dai il tuo '
+                        'contributo").',
+                        "Comune di Santarcangelo di Romagna",
+                        date(2025, 9, 30),  # "fine settembre 2025"
+                    ),
+                ],
+            }
         ],
     ),
     (
@@ -299,21 +344,24 @@ BODIES = [
         "4 incontri, settembre e ottobre 2025; percorso interamente gratuito.",
         ["Comune di Volterra", "Comune di Arcidosso", "Comune di Massa Marittima"],
         [
-            (
-                date(2025, 9, 25),
-                "050039",
-                "10:00-13:00 Cultura, comunità, welfare; welfare culturale: fondamenti, pratiche, prospettive.",
-            ),
-            (
-                date(2025, 10, 1),
-                "053001",
-                "10:30-13:00 Welfare culturale: strumenti, processi e metodi per il lavoro nel territorio.",
-            ),
-            (
-                date(2025, 10, 14),
-                "053015",
-                "10:00-13:00 La prescrizione sociale; 14:00-16:00 Primi passi sulla valutazione dei benefici.",
-            ),
+            {
+                "date": date(2025, 9, 25),
+                "comune": "050039",
+                "agenda": "10:00-13:00 Cultura, comunità, welfare; welfare culturale: "
+                "fondamenti, pratiche, prospettive.",
+            },
+            {
+                "date": date(2025, 10, 1),
+                "comune": "053001",
+                "agenda": "10:30-13:00 Welfare culturale: strumenti, processi e metodi per il "
+                "lavoro nel territorio.",
+            },
+            {
+                "date": date(2025, 10, 14),
+                "comune": "053015",
+                "agenda": "10:00-13:00 La prescrizione sociale; 14:00-16:00 Primi passi sulla "
+                "valutazione dei benefici.",
+            },
         ],
     ),
 ]

@@ -1,5 +1,8 @@
+"""The network's REST API. Reads are public like the pages (people excepted); every write
+calls the module's service, which checks who may do it: a wrong role is 403, an object
+outside one's scope 404, a state that forbids it 409 (core.api maps them once)."""
+
 import django_filters
-from django.utils.translation import gettext as _
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
@@ -9,7 +12,18 @@ from legami.core.permissions import PolicyPermission
 from legami.territory.api import ComuneCodeField
 
 from . import queries, services
-from .models import Organisation, Person, Programme, ProgrammePartner, Relationship, Sector
+from .models import (
+    BodyMember,
+    Decision,
+    GovernanceBody,
+    Meeting,
+    Organisation,
+    Person,
+    Programme,
+    ProgrammePartner,
+    Relationship,
+    Sector,
+)
 from .permissions import policy
 
 
@@ -39,7 +53,9 @@ class OrganisationSerializer(serializers.ModelSerializer):
 
 
 class OrganisationFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains")
+    q = django_filters.CharFilter(
+        method="search", label="Name (any part), codice fiscale or partita IVA"
+    )
     sector = django_filters.ChoiceFilter(choices=Sector.choices)
     comune = django_filters.CharFilter(field_name="comune__istat_code")
     province = django_filters.CharFilter(field_name="comune__province__code")
@@ -47,6 +63,9 @@ class OrganisationFilter(django_filters.FilterSet):
     class Meta:
         model = Organisation
         fields = ["q", "sector", "comune", "province"]
+
+    def search(self, queryset, name, value):
+        return queries.search_organisations(text=value, organisations=queryset)
 
 
 class OrganisationViewSet(
@@ -110,13 +129,9 @@ class RelationshipViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        editable = policy.scope(request.user, "change_organisation", Organisation.objects.all())
-        if not editable.filter(pk=data["source"].pk).exists():
-            raise serializers.ValidationError(
-                {"source": [_("You cannot add relationships for this organisation.")]}
-            )
-        relationship = run_service(services.relationship_create, by=request.user, **data)
+        relationship = run_service(
+            services.relationship_create, by=request.user, **serializer.validated_data
+        )
         return Response(self.get_serializer(relationship).data, status=status.HTTP_201_CREATED)
 
 
@@ -181,3 +196,230 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet):
         person = self.get_object()
         audit(by=request.user, action="view", obj=person, purpose="API")
         return Response(self.get_serializer(person).data)
+
+
+# --- governance bodies ----------------------------------------------------------------------
+class CreateOnlyFieldsMixin:
+    """Fields that name what an object belongs to (its body, its meeting): given on create,
+    read-only afterwards (moving a meeting to another body is another meeting)."""
+
+    create_only: tuple[str, ...] = ()
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if self.instance is not None:
+            for name in self.create_only:
+                fields[name].read_only = True
+        return fields
+
+
+class BodyMemberSerializer(CreateOnlyFieldsMixin, serializers.ModelSerializer):
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+    create_only = ("body", "organisation")
+
+    class Meta:
+        model = BodyMember
+        fields = ["id", "body", "organisation", "organisation_name", "person", "seats"]
+        validators: list = []  # the service names the clash more clearly
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        # The representative is a person: shown to those who may see people, as on the page.
+        if request is None or not policy.allows(request.user, "view_person"):
+            data.pop("person", None)
+        return data
+
+
+class DecisionSerializer(CreateOnlyFieldsMixin, serializers.ModelSerializer):
+    owner_name = serializers.CharField(source="owner.name", read_only=True)
+    create_only = ("meeting",)
+
+    class Meta:
+        model = Decision
+        fields = ["id", "meeting", "text", "owner", "owner_name", "due_date"]
+
+
+class MeetingSerializer(CreateOnlyFieldsMixin, serializers.ModelSerializer):
+    comune = ComuneCodeField(required=False, allow_null=True)
+    attendees = serializers.PrimaryKeyRelatedField(
+        many=True, required=False, queryset=Organisation.objects.all()
+    )
+    decisions = DecisionSerializer(many=True, read_only=True)
+    create_only = ("body",)
+
+    class Meta:
+        model = Meeting
+        fields = ["id", "body", "date", "comune", "agenda", "minutes", "attendees", "decisions"]
+
+
+class BodySerializer(serializers.ModelSerializer):
+    members = BodyMemberSerializer(many=True, read_only=True)
+    meetings = MeetingSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = GovernanceBody
+        fields = ["id", "name", "kind", "programme", "description", "members", "meetings"]
+
+
+class BodyViewSet(viewsets.ReadOnlyModelViewSet):
+    """Governance bodies with their members, meetings, attendance and decisions. Public, as
+    the pages are."""
+
+    serializer_class = BodySerializer
+    permission_classes = [PolicyPermission]
+    policy = policy
+    policy_actions = {"list": "view", "retrieve": "view"}
+    filterset_fields = ["programme", "kind"]
+
+    def get_queryset(self):
+        return queries.bodies_for_api()
+
+
+WRITES = {
+    "list": "view",
+    "retrieve": "view",
+    "create": "change_body",
+    "update": "change_body",
+    "partial_update": "change_body",
+    "destroy": "change_body",
+}
+
+
+class BodyPartViewSet(viewsets.ModelViewSet):
+    """Members, meetings and decisions: read by anyone, written through the governance
+    services. Changes and removals find their object among the bodies one may change (404
+    otherwise); the services check again, being the rule."""
+
+    permission_classes = [PolicyPermission]
+    policy = policy
+    policy_actions = WRITES
+    body_path = "body"
+
+    def base_queryset(self):
+        raise NotImplementedError
+
+    def get_queryset(self):
+        objects = self.base_queryset()
+        if self.action in {"update", "partial_update", "destroy"}:
+            bodies = policy.scope(self.request.user, "change_body", GovernanceBody.objects.all())
+            objects = objects.filter(**{f"{self.body_path}__in": bodies})
+        return objects
+
+    def _current(self, instance) -> dict:
+        """The object's writable values, under the service's argument names."""
+        raise NotImplementedError
+
+    def update_service(self, instance, data: dict):
+        raise NotImplementedError
+
+    def _saved(self, obj, status_code=status.HTTP_200_OK):
+        return Response(self.get_serializer(obj).data, status=status_code)
+
+    def update(self, request, *args, **kwargs):
+        instance = self.get_object()
+        serializer = self.get_serializer(
+            instance, data=request.data, partial=kwargs.get("partial", False)
+        )
+        serializer.is_valid(raise_exception=True)
+        data = {**self._current(instance), **serializer.validated_data}
+        return self._saved(self.update_service(instance, data))
+
+
+class BodyMemberViewSet(BodyPartViewSet):
+    serializer_class = BodyMemberSerializer
+    filterset_fields = ["body", "organisation"]
+
+    def base_queryset(self):
+        return BodyMember.objects.select_related("organisation").order_by("body", "pk")
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        member = run_service(services.body_member_add, by=request.user, **serializer.validated_data)
+        return self._saved(member, status.HTTP_201_CREATED)
+
+    def _current(self, instance):
+        return {"person": instance.person, "seats": instance.seats}
+
+    def update_service(self, instance, data):
+        return run_service(
+            services.body_member_update,
+            by=self.request.user,
+            member=instance,
+            person=data["person"],
+            seats=data["seats"],
+        )
+
+    def destroy(self, request, *args, **kwargs):
+        run_service(services.body_member_remove, by=request.user, member=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeetingViewSet(BodyPartViewSet):
+    serializer_class = MeetingSerializer
+    filterset_fields = ["body"]
+
+    def base_queryset(self):
+        return Meeting.objects.select_related("comune").prefetch_related(
+            "attendees", "decisions__owner"
+        )
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        meeting = run_service(services.meeting_add, by=request.user, **serializer.validated_data)
+        return self._saved(meeting, status.HTTP_201_CREATED)
+
+    def _current(self, instance):
+        return {
+            "date": instance.date,
+            "comune": instance.comune,
+            "agenda": instance.agenda,
+            "minutes": instance.minutes,
+            "attendees": list(instance.attendees.all()),
+        }
+
+    def update_service(self, instance, data):
+        data.pop("body", None)
+        return run_service(services.meeting_update, by=self.request.user, meeting=instance, **data)
+
+    def destroy(self, request, *args, **kwargs):
+        run_service(services.meeting_remove, by=request.user, meeting=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class DecisionFilter(django_filters.FilterSet):
+    body = django_filters.NumberFilter(field_name="meeting__body")
+
+    class Meta:
+        model = Decision
+        fields = ["body", "meeting", "owner"]
+
+
+class DecisionViewSet(BodyPartViewSet):
+    serializer_class = DecisionSerializer
+    filterset_class = DecisionFilter
+    body_path = "meeting__body"
+
+    def base_queryset(self):
+        return Decision.objects.select_related("owner")
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        decision = run_service(services.decision_add, by=request.user, **serializer.validated_data)
+        return self._saved(decision, status.HTTP_201_CREATED)
+
+    def _current(self, instance):
+        return {"text": instance.text, "owner": instance.owner, "due_date": instance.due_date}
+
+    def update_service(self, instance, data):
+        data.pop("meeting", None)
+        return run_service(
+            services.decision_update, by=self.request.user, decision=instance, **data
+        )
+
+    def destroy(self, request, *args, **kwargs):
+        run_service(services.decision_remove, by=request.user, decision=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)

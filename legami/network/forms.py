@@ -36,7 +36,9 @@ class OrganisationForm(forms.Form):
 
 
 class OrganisationSearchForm(forms.Form):
-    q = forms.CharField(label=_("Name or tax code"), required=False, max_length=100)
+    q = forms.CharField(
+        label=_("Name, codice fiscale or partita IVA"), required=False, max_length=100
+    )
     sector = forms.ChoiceField(
         label=_("Sector"), required=False, choices=[("", _("any"))] + Sector.choices
     )
@@ -116,7 +118,10 @@ class BodyMemberForm(forms.Form):
         label=_("Organisation"), queryset=Organisation.objects.all()
     )
     person = forms.ModelChoiceField(
-        label=_("Representative"), queryset=Person.objects.none(), required=False
+        label=_("Representative"),
+        queryset=Person.objects.none(),
+        required=False,
+        help_text=_("One of the people of the organisation."),
     )
     seats = forms.IntegerField(label=_("Seats"), min_value=1, max_value=100, initial=1)
 
@@ -125,8 +130,57 @@ class BodyMemberForm(forms.Form):
         self.fields["person"].queryset = people if people is not None else Person.objects.none()
 
 
+class BodyMemberEditForm(BodyMemberForm):
+    """The organisation is the member itself: only its representative and seats change."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["organisation"]
+
+
 class MeetingForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=DATE)
     comune = ComuneField(label=_("Where"), required=False)
     agenda = forms.CharField(label=_("Agenda"), widget=forms.Textarea, required=False)
-    minutes = forms.CharField(label=_("Minutes"), widget=forms.Textarea, required=False)
+    attendees = forms.ModelMultipleChoiceField(
+        label=_("Present"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The members that took part; the others are recorded as absent."),
+    )
+    minutes = forms.CharField(
+        label=_("Minutes"),
+        widget=forms.Textarea,
+        required=False,
+        help_text=_(
+            "Public, like the rest of the body's record: write what was discussed, not "
+            "personal details of the people the programme helps."
+        ),
+    )
+
+    def __init__(self, *args, organisations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attendees"].queryset = (
+            organisations if organisations is not None else Organisation.objects.none()
+        )
+
+
+class DecisionForm(forms.Form):
+    text = forms.CharField(label=_("Decision"), widget=forms.Textarea(attrs={"rows": 3}))
+    owner = forms.ModelChoiceField(
+        label=_("Owner"),
+        queryset=Organisation.objects.none(),
+        help_text=_("The member of the body that carries it out."),
+    )
+    due_date = forms.DateField(label=_("Due date"), widget=DATE)
+
+    def __init__(self, *args, organisations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = (
+            organisations if organisations is not None else Organisation.objects.none()
+        )
+
+
+class ConfirmForm(forms.Form):
+    """A POST with nothing to fill in: the button is the decision."""

@@ -313,11 +313,39 @@ class Meeting(models.Model):
     )
     agenda = models.TextField(_("agenda"), blank=True)
     minutes = models.TextField(_("minutes"), blank=True)
+    # Attendance is kept by organisation, not by seat: a member that leaves the body later
+    # still attended the meetings it attended.
+    attendees = models.ManyToManyField(
+        Organisation, verbose_name=_("present"), related_name="meetings_attended", blank=True
+    )
 
     class Meta:
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
-        ordering = ["-date"]
+        ordering = ["-date", "-pk"]
 
     def __str__(self):
         return f"{self.body} {self.date}"
+
+
+class Decision(models.Model):
+    """A commitment a body takes at a meeting: who does what, by when. What is merely
+    approved or discussed belongs in the minutes."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
+    text = models.TextField(_("decision"))
+    owner = models.ForeignKey(
+        Organisation,
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        related_name="decisions_owned",
+    )
+    due_date = models.DateField(_("due date"))
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        ordering = ["due_date", "pk"]
+
+    def __str__(self):
+        return self.text[:80]

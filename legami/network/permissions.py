@@ -17,14 +17,24 @@ policy = Policy(
             description="Edit an organisation and its relationships",
         ),
         "view_person": only(TERRITORY_ADMIN, scope=people_in_scope, description="See people"),
-        "add_person": only(TERRITORY_ADMIN, description="Add a person to an organisation"),
+        # Scoped on the organisation the person joins.
+        "add_person": only(
+            TERRITORY_ADMIN,
+            scope=organisations_editable,
+            description="Add a person to an organisation",
+        ),
         "change_person": only(TERRITORY_ADMIN, scope=people_in_scope, description="Edit a person"),
-        "add_programme": only(TERRITORY_ADMIN, description="Create a programme"),
+        # Scoped on the lead partner, when there is one.
+        "add_programme": only(
+            TERRITORY_ADMIN, scope=organisations_editable, description="Create a programme"
+        ),
         "change_programme": only(
             TERRITORY_ADMIN, scope=programmes_editable, description="Edit a programme"
         ),
         "change_body": only(
-            TERRITORY_ADMIN, scope=bodies_editable, description="Edit a governance body"
+            TERRITORY_ADMIN,
+            scope=bodies_editable,
+            description="Edit a governance body, its members, meetings and decisions",
         ),
     },
 )

@@ -6,10 +6,13 @@ from legami.territory.queries import comuni_in_scope
 
 from .models import (
     BodyMember,
+    Decision,
     Funding,
     GovernanceBody,
+    Meeting,
     Membership,
     Organisation,
+    PartnerRole,
     Person,
     Programme,
     ProgrammePartner,
@@ -35,10 +38,19 @@ def people_in_scope(user, people: QuerySet) -> QuerySet:
 
 
 def programmes_editable(user, programmes: QuerySet) -> QuerySet:
+    """Programmes a territory administrator may edit: those whose lead partner is in their
+    territory, and those with no lead partner at all that cover one of their comuni (a
+    programme run together by several comuni, like an Interreg project, belongs to each of
+    them). The one rule for the pages, the API and the services, bodies included."""
     if effective_role(user) != TERRITORY_ADMIN:
         return programmes.none()
-    editable = organisations_editable(user, Organisation.objects.all())
-    return programmes.filter(partners__role="lead", partners__organisation__in=editable)
+    comuni = comuni_in_scope(user)
+    leads = ProgrammePartner.objects.filter(role=PartnerRole.LEAD)
+    led_here = leads.filter(organisation__comune__in=comuni).values("programme_id")
+    covers_here = Programme.comuni.through.objects.filter(comune__in=comuni).values("programme_id")
+    return programmes.filter(
+        Q(pk__in=led_here) | (Q(pk__in=covers_here) & ~Q(pk__in=leads.values("programme_id")))
+    )
 
 
 def bodies_editable(user, bodies: QuerySet) -> QuerySet:
@@ -47,11 +59,18 @@ def bodies_editable(user, bodies: QuerySet) -> QuerySet:
 
 
 # --- reads --------------------------------------------------------------------------------
-def search_organisations(*, text: str = "", sector: str = "", comune=None) -> QuerySet:
-    organisations = Organisation.objects.select_related("comune__province")
+def search_organisations(
+    *, text: str = "", sector: str = "", comune=None, organisations: QuerySet | None = None
+) -> QuerySet:
+    """Organisations by name (any part of it), codice fiscale or partita IVA (typed with
+    spaces, in lower case or with the "IT" prefix): the one search of the page and the API."""
+    if organisations is None:
+        organisations = Organisation.objects.select_related("comune__province")
+    text = (text or "").strip()
     if text:
+        code = text.upper().replace(" ", "")
         organisations = organisations.filter(
-            Q(name__icontains=text) | Q(tax_code=text.upper()) | Q(vat_number=text)
+            Q(name__icontains=text) | Q(tax_code=code) | Q(vat_number=code.removeprefix("IT"))
         )
     if sector:
         organisations = organisations.filter(sector=sector)
@@ -126,6 +145,8 @@ def programme_detail(pk) -> Programme:
 
 
 def body_detail(pk) -> GovernanceBody:
+    """A body with its members, its meetings (newest first, with who attended and what they
+    decided) and its decisions (soonest due first), in a fixed number of queries."""
     return (
         GovernanceBody.objects.select_related("programme")
         .prefetch_related(
@@ -135,7 +156,56 @@ def body_detail(pk) -> GovernanceBody:
                     "organisation__name"
                 ),
             ),
-            "meetings__comune__province",
+            Prefetch(
+                "meetings",
+                queryset=Meeting.objects.select_related("comune__province").annotate(
+                    decision_count=Count("decisions", distinct=True),
+                    attendee_count=Count("attendees", distinct=True),
+                ),
+            ),
         )
         .get(pk=pk)
+    )
+
+
+def body_decisions(body) -> QuerySet:
+    return Decision.objects.filter(meeting__body=body).select_related("owner", "meeting")
+
+
+def meeting_detail(pk) -> Meeting:
+    return (
+        Meeting.objects.select_related("body__programme", "comune__province")
+        .prefetch_related(
+            Prefetch("attendees", queryset=Organisation.objects.order_by("name")),
+            Prefetch("decisions", queryset=Decision.objects.select_related("owner")),
+            Prefetch(
+                "body__members",
+                queryset=BodyMember.objects.select_related("organisation").order_by(
+                    "organisation__name"
+                ),
+            ),
+        )
+        .get(pk=pk)
+    )
+
+
+def attendance(meeting) -> list[tuple[Organisation, bool]]:
+    """Each organisation of the meeting's roll with whether it was present: today's members,
+    and those that attended and have left the body since."""
+    present = {o.pk: o for o in meeting.attendees.all()}
+    roll = {m.organisation.pk: m.organisation for m in meeting.body.members.all()}
+    roll.update(present)
+    return sorted(((o, o.pk in present) for o in roll.values()), key=lambda row: row[0].name)
+
+
+def bodies_for_api() -> QuerySet:
+    return GovernanceBody.objects.select_related("programme").prefetch_related(
+        Prefetch("members", queryset=BodyMember.objects.select_related("organisation")),
+        Prefetch(
+            "meetings",
+            queryset=Meeting.objects.select_related("comune").prefetch_related(
+                "attendees",
+                Prefetch("decisions", queryset=Decision.objects.select_related("owner")),
+            ),
+        ),
     )

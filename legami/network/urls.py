@@ -10,6 +10,10 @@ router.register("organisations", api.OrganisationViewSet, basename="api-organisa
 router.register("relationships", api.RelationshipViewSet, basename="api-relationship")
 router.register("programmes", api.ProgrammeViewSet, basename="api-programme")
 router.register("people", api.PersonViewSet, basename="api-person")
+router.register("bodies", api.BodyViewSet, basename="api-body")
+router.register("body-members", api.BodyMemberViewSet, basename="api-body-member")
+router.register("meetings", api.MeetingViewSet, basename="api-meeting")
+router.register("decisions", api.DecisionViewSet, basename="api-decision")
 api_urlpatterns = router.urls
 
 urlpatterns = [
@@ -34,6 +38,15 @@ urlpatterns = [
     path("programmi/<int:pk>/finanziamenti/", views.funding_add, name="funding_add"),
     path("programmi/<int:pk>/organi/nuovo/", views.body_create, name="body_create"),
     path("organi/<int:pk>/", views.body_detail, name="body_detail"),
+    path("organi/<int:pk>/modifica/", views.body_edit, name="body_edit"),
     path("organi/<int:pk>/membri/", views.body_member_add, name="body_member_add"),
+    path("organi/membri/<int:pk>/modifica/", views.body_member_edit, name="body_member_edit"),
+    path("organi/membri/<int:pk>/rimuovi/", views.body_member_remove, name="body_member_remove"),
     path("organi/<int:pk>/riunioni/", views.meeting_add, name="meeting_add"),
+    path("riunioni/<int:pk>/", views.meeting_detail, name="meeting_detail"),
+    path("riunioni/<int:pk>/modifica/", views.meeting_edit, name="meeting_edit"),
+    path("riunioni/<int:pk>/rimuovi/", views.meeting_remove, name="meeting_remove"),
+    path("riunioni/<int:pk>/decisioni/", views.decision_add, name="decision_add"),
+    path("decisioni/<int:pk>/modifica/", views.decision_edit, name="decision_edit"),
+    path("decisioni/<int:pk>/rimuovi/", views.decision_remove, name="decision_remove"),
 ]

@@ -1,25 +1,42 @@
+"""The territory back office. The geography is ISTAT's (loaded by `manage.py load_comuni`)
+and read-only here; districts and jurisdictions are written by the module's services."""
+
 from django.contrib import admin
 
-from legami.core.audit import audit
+from legami.core.admin import ServiceAdmin
 
+from . import services
 from .models import Comune, District, Jurisdiction, Province, Region
 
 
+class OfficialDataAdmin(admin.ModelAdmin):
+    """Read-only: a fix belongs in the official file, loaded again."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(OfficialDataAdmin):
     list_display = ("code", "name")
     search_fields = ("name", "code")
 
 
 @admin.register(Province)
-class ProvinceAdmin(admin.ModelAdmin):
+class ProvinceAdmin(OfficialDataAdmin):
     list_display = ("code", "name", "abbreviation", "region")
     list_filter = ("region",)
     search_fields = ("name", "abbreviation")
 
 
 @admin.register(Comune)
-class ComuneAdmin(admin.ModelAdmin):
+class ComuneAdmin(OfficialDataAdmin):
     list_display = ("istat_code", "name", "province", "inner_area_class", "latitude", "longitude")
     list_filter = ("inner_area_class", "province__region")
     search_fields = ("name", "istat_code", "cadastral_code")
@@ -27,19 +44,24 @@ class ComuneAdmin(admin.ModelAdmin):
 
 
 @admin.register(District)
-class DistrictAdmin(admin.ModelAdmin):
+class DistrictAdmin(ServiceAdmin):
     list_display = ("name", "kind")
+    fields = ("name", "kind", "description", "comuni")
     autocomplete_fields = ("comuni",)
     search_fields = ("name",)
-
-    def save_model(self, request, obj, form, change):
-        # Districts are written by territory.services in the pages and the API; the
-        # back office is for staff fixing data, so it saves directly but still audits.
-        super().save_model(request, obj, form, change)
-        audit(by=request.user, action="update" if change else "create", obj=obj)
+    create_service = staticmethod(services.district_create)
+    update_service = staticmethod(services.district_update)
 
 
 @admin.register(Jurisdiction)
-class JurisdictionAdmin(admin.ModelAdmin):
+class JurisdictionAdmin(ServiceAdmin):
+    """Granting an area is a new row, taking it away deletes it: a jurisdiction is never
+    edited in place, so the audit log shows each grant and each revocation."""
+
     list_display = ("user", "region", "province", "district", "comune")
-    autocomplete_fields = ("user", "comune", "district")
+    list_select_related = ("user", "region", "province", "district", "comune__province")
+    search_fields = ("user__email",)
+    fields = ("user", "region", "province", "district", "comune")
+    autocomplete_fields = ("user", "region", "province", "district", "comune")
+    create_service = staticmethod(services.jurisdiction_grant)
+    delete_service = staticmethod(services.jurisdiction_revoke)

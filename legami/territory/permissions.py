@@ -12,5 +12,11 @@ policy = Policy(
         "change_district": only(
             TERRITORY_ADMIN, scope=district_in_scope, description="Edit a district"
         ),
+        # A jurisdiction is the scope of everything an administrator or a link worker may see
+        # and change: only a superuser grants or revokes it.
+        "grant_jurisdiction": only(
+            description="Grant or revoke the part of Italy a person works on"
+        ),
+        "load_comuni": only(description="Load ISTAT's list of comuni and the territory files"),
     },
 )

@@ -1,4 +1,6 @@
-"""Every write of the territory module."""
+"""Every write of the territory module: each checks that `by` may do it (the module's
+policy), validates, writes its audit row and is atomic. `by=None` is the system (the
+`load_comuni` command, the demo loader)."""
 
 import csv
 import io
@@ -12,8 +14,10 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from legami.core.audit import audit
+from legami.core.roles import CITIZEN, effective_role
 
-from .models import Comune, District, InnerAreaClass, Province, Region
+from .models import Comune, District, InnerAreaClass, Jurisdiction, Province, Region
+from .permissions import policy
 from .queries import comuni_in_scope
 
 # Columns of ISTAT's "Elenco dei comuni italiani" CSV (semicolon separated, Latin-1).
@@ -127,10 +131,15 @@ def _read_keyed_csv(
 
 @transaction.atomic
 def comuni_load(
-    *, istat_text: str, coordinates: Path | None = None, inner_areas: Path | None = None
+    *,
+    istat_text: str,
+    coordinates: Path | None = None,
+    inner_areas: Path | None = None,
+    by=None,
 ) -> LoadReport:
     """Create or update regions, provinces and comuni from ISTAT's list. Idempotent: a second
     run changes nothing; a comune is matched by its ISTAT code."""
+    policy.authorize(by, "load_comuni")
     rows = parse_istat_list(istat_text)
     report = LoadReport()
     regions = {r.code: r for r in Region.objects.all()}
@@ -178,6 +187,18 @@ def comuni_load(
     if inner_areas is not None:
         report.inner_areas, skipped = _load_inner_areas(inner_areas)
         report.skipped += skipped
+    audit(
+        by=by,
+        action="update",
+        object_type="territory.comune",
+        purpose="ISTAT list of comuni loaded",
+        changes={
+            "created": report.comuni_created,
+            "updated": report.comuni_updated,
+            "coordinates": report.coordinates,
+            "inner_areas": report.inner_areas,
+        },
+    )
     return report
 
 
@@ -269,6 +290,8 @@ def _load_inner_areas(path: Path) -> tuple[int, int]:
 
 
 def _check_comuni_in_scope(by, comuni) -> None:
+    if by is None:
+        return  # the system works on the whole country
     allowed = set(
         comuni_in_scope(by).filter(pk__in=[c.pk for c in comuni]).values_list("pk", flat=True)
     )
@@ -281,6 +304,7 @@ def _check_comuni_in_scope(by, comuni) -> None:
 
 @transaction.atomic
 def district_create(*, by, name: str, kind: str, comuni, description: str = "") -> District:
+    policy.authorize(by, "add_district")
     comuni = list(comuni)
     if not comuni:
         raise ValidationError({"comuni": _("A district needs at least one comune.")})
@@ -297,6 +321,7 @@ def district_create(*, by, name: str, kind: str, comuni, description: str = "") 
 def district_update(
     *, by, district: District, name: str, kind: str, comuni, description: str = ""
 ) -> District:
+    policy.authorize(by, "change_district", district)
     comuni = list(comuni)
     if not comuni:
         raise ValidationError({"comuni": _("A district needs at least one comune.")})
@@ -314,6 +339,50 @@ def district_update(
         district.comuni.set(comuni)
     audit(by=by, action="update", obj=district, changes=changes)
     return district
+
+
+AREAS = ("region", "province", "district", "comune")
+
+
+@transaction.atomic
+def jurisdiction_grant(
+    *, by, user, region=None, province=None, district=None, comune=None
+) -> Jurisdiction:
+    """Give `user` a part of Italy to work on: exactly one of a region, a province, a district
+    or a comune. Everything a territory administrator or a link worker may see and change
+    follows from it, so only a superuser grants it, and it is audited."""
+    policy.authorize(by, "grant_jurisdiction")
+    areas = {"region": region, "province": province, "district": district, "comune": comune}
+    chosen = {name: area for name, area in areas.items() if area is not None}
+    if len(chosen) != 1:
+        raise ValidationError(
+            _("Choose exactly one area: a region, a province, a district or a comune.")
+        )
+    if user is None:
+        raise ValidationError({"user": _("Choose the account that works on this area.")})
+    if effective_role(user) == CITIZEN:
+        raise ValidationError(
+            {"user": _("A citizen's account has no territory to work on: change its role first.")}
+        )
+    if Jurisdiction.objects.filter(user=user, **chosen).exists():
+        raise ValidationError(
+            _("%(user)s already works on %(area)s.")
+            % {"user": user, "area": next(iter(chosen.values()))}
+        )
+    jurisdiction = Jurisdiction(user=user, **areas)
+    jurisdiction.full_clean()
+    jurisdiction.save()
+    audit(by=by, action="create", obj=jurisdiction, changes={"fields": ["user", *chosen]})
+    return jurisdiction
+
+
+@transaction.atomic
+def jurisdiction_revoke(*, by, jurisdiction: Jurisdiction) -> None:
+    """Take an area away from its account; the audit row keeps who lost which area."""
+    policy.authorize(by, "grant_jurisdiction")
+    jurisdiction = Jurisdiction.objects.select_for_update().get(pk=jurisdiction.pk)
+    audit(by=by, action="delete", obj=jurisdiction)
+    jurisdiction.delete()
 
 
 def comuni_without_territory_data() -> list[Comune]:

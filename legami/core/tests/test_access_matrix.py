@@ -65,8 +65,17 @@ MATRIX = {
     "network:funding_add": signed_in(ADMIN),
     "network:body_create": signed_in(ADMIN),
     "network:body_detail": EVERYONE,
+    "network:body_edit": signed_in(ADMIN),
     "network:body_member_add": signed_in(ADMIN),
+    "network:body_member_edit": signed_in(ADMIN),
+    "network:body_member_remove": signed_in(ADMIN),
     "network:meeting_add": signed_in(ADMIN),
+    "network:meeting_detail": EVERYONE,
+    "network:meeting_edit": signed_in(ADMIN),
+    "network:meeting_remove": signed_in(ADMIN),
+    "network:decision_add": signed_in(ADMIN),
+    "network:decision_edit": signed_in(ADMIN),
+    "network:decision_remove": signed_in(ADMIN),
     "api:api-region-list": EVERYONE,
     "api:api-region-detail": EVERYONE,
     "api:api-province-list": EVERYONE,
@@ -83,6 +92,14 @@ MATRIX = {
     "api:api-programme-detail": EVERYONE,
     "api:api-person-list": api_only(ADMIN),
     "api:api-person-detail": api_only(ADMIN),
+    "api:api-body-list": EVERYONE,
+    "api:api-body-detail": EVERYONE,
+    "api:api-body-member-list": EVERYONE,
+    "api:api-body-member-detail": EVERYONE,
+    "api:api-meeting-list": EVERYONE,
+    "api:api-meeting-detail": EVERYONE,
+    "api:api-decision-list": EVERYONE,
+    "api:api-decision-detail": EVERYONE,
     "directory:search": EVERYONE,
     "directory:map_points": EVERYONE,
     "directory:activity_detail": EVERYONE,
@@ -183,8 +200,17 @@ def _kwargs(name, world):
         "network:funding_add": {"pk": w["programme"].pk},
         "network:body_create": {"pk": w["programme"].pk},
         "network:body_detail": {"pk": w["body"].pk},
+        "network:body_edit": {"pk": w["body"].pk},
         "network:body_member_add": {"pk": w["body"].pk},
+        "network:body_member_edit": {"pk": _governance(w)["member"].pk},
+        "network:body_member_remove": {"pk": _governance(w)["member"].pk},
         "network:meeting_add": {"pk": w["body"].pk},
+        "network:meeting_detail": {"pk": _governance(w)["meeting"].pk},
+        "network:meeting_edit": {"pk": _governance(w)["meeting"].pk},
+        "network:meeting_remove": {"pk": _governance(w)["meeting"].pk},
+        "network:decision_add": {"pk": _governance(w)["meeting"].pk},
+        "network:decision_edit": {"pk": _governance(w)["decision"].pk},
+        "network:decision_remove": {"pk": _governance(w)["decision"].pk},
         "directory:activity_detail": {"pk": w["activity"].pk},
         "directory:activity_calendar": {"pk": w["activity"].pk},
         "directory:activity_edit": {"pk": w["activity"].pk},
@@ -208,6 +234,10 @@ def _kwargs(name, world):
         "api:api-relationship-detail": {"pk": _relationship(w).pk},
         "api:api-programme-detail": {"pk": w["programme"].pk},
         "api:api-person-detail": {"pk": w["person"].pk},
+        "api:api-body-detail": {"pk": w["body"].pk},
+        "api:api-body-member-detail": {"pk": _governance(w)["member"].pk},
+        "api:api-meeting-detail": {"pk": _governance(w)["meeting"].pk},
+        "api:api-decision-detail": {"pk": _governance(w)["decision"].pk},
         **_hsds_kwargs(w),
     }
     return by_name.get(name, {})
@@ -226,6 +256,20 @@ def _hsds_kwargs(world):
         "hsds:taxonomy-detail": {"id": term.taxonomy.hsds_id},
         "hsds:taxonomy_term-detail": {"id": term.hsds_id},
     }
+
+
+def _governance(world):
+    """A member of the world's body, a meeting it attended and a decision it owns."""
+    from legami.network.models import BodyMember, Decision, Meeting
+
+    body, organisation = world["body"], world["comune_org"]
+    member = BodyMember.objects.get_or_create(body=body, organisation=organisation)[0]
+    meeting = Meeting.objects.get_or_create(body=body, date="2025-10-01")[0]
+    meeting.attendees.add(organisation)
+    decision = Decision.objects.get_or_create(
+        meeting=meeting, text="Convocare i partner", owner=organisation, due_date="2025-11-30"
+    )[0]
+    return {"member": member, "meeting": meeting, "decision": decision}
 
 
 def _relationship(world):

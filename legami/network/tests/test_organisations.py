@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
@@ -204,3 +206,41 @@ def test_organisation_list_query_count_does_not_grow(
         )
     with django_assert_max_num_queries(4):
         assert client.get("/rete/?sector=third_sector").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("amiata", {"Associazione Amiata Cammina", "Coop Sociale Amiata"}),
+        ("00297960197", {"Coop Sociale Amiata"}),  # codice fiscale
+        ("IT 01114601006", {"Coop Sociale Amiata"}),  # partita IVA, as printed on invoices
+        ("rssmra85t10a562s", {"Ditta Rossi"}),  # a sole trader's codice fiscale
+        ("99999999999", set()),
+    ],
+)
+def test_the_page_and_the_api_find_the_same_organisations(
+    typed, expected, world, personas, client_for
+):
+    services.organisation_create(
+        by=personas["superuser"],
+        name="Coop Sociale Amiata",
+        sector="social_cooperative",
+        comune=world["arcidosso"],
+        tax_code=VALID_ORG_CODE,
+        vat_number="01114601006",
+    )
+    services.organisation_create(
+        by=personas["superuser"],
+        name="Ditta Rossi",
+        sector="business",
+        comune=world["arcidosso"],
+        tax_code=VALID_PERSON_CODE,
+    )
+    client = client_for(None)
+    page = client.get("/rete/", {"q": typed}).content.decode()
+    on_page = set(re.findall(r'<a href="/rete/organizzazioni/\d+/">([^<]+)</a>', page))
+    in_api = {
+        o["name"]
+        for o in client.get("/api/v1/network/organisations/", {"q": typed}).json()["results"]
+    }
+    assert on_page == in_api == expected

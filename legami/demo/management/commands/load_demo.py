@@ -22,7 +22,7 @@ from legami.directory.models import Activity, TaxonomyTerm
 from legami.network import services as network
 from legami.network.models import Organisation, Programme
 from legami.territory import services as territory
-from legami.territory.models import Comune, District, Jurisdiction, Region
+from legami.territory.models import Comune, District, Region
 
 from ._demo_only import refuse_outside_demo
 
@@ -197,14 +197,20 @@ class Command(BaseCommand):
             )
             for member in members:
                 network.body_member_add(by=admin, body=body, organisation=orgs[member])
-            for day, code, agenda in meetings:
-                network.meeting_add(
+            for meeting in meetings:
+                recorded = network.meeting_add(
                     by=admin,
                     body=body,
-                    date=day,
-                    comune=Comune.objects.get(istat_code=code),
-                    agenda=agenda,
+                    date=meeting["date"],
+                    comune=Comune.objects.get(istat_code=meeting["comune"]),
+                    agenda=meeting["agenda"],
+                    minutes=meeting.get("minutes", ""),
+                    attendees=[orgs[name] for name in meeting.get("present", ())],
                 )
+                for text, owner, due in meeting.get("decisions", ()):
+                    network.decision_add(
+                        by=admin, meeting=recorded, text=text, owner=orgs[owner], due_date=due
+                    )
         for email, role, first, last, organisation, title in seed.DEMO_USERS:
             user = (
                 admin
@@ -233,9 +239,11 @@ class Command(BaseCommand):
             if role in PERSONAL_DATA_ROLES:
                 TOTP.activate(user, seed.DEMO_TOTP_SECRET)
         admin_user = User.objects.get(email="territorio@demo.legami.example")
-        Jurisdiction.objects.create(user=admin_user, region=Region.objects.get(code="09"))
-        Jurisdiction.objects.create(
-            user=admin_user, district=District.objects.get(name=seed.DISTRICTS[0][0])
+        territory.jurisdiction_grant(
+            by=admin, user=admin_user, region=Region.objects.get(code="09")
+        )
+        territory.jurisdiction_grant(
+            by=admin, user=admin_user, district=District.objects.get(name=seed.DISTRICTS[0][0])
         )
         assert Organisation.objects.count() == len(seed.ORGANISATIONS)
         assert Programme.objects.count() == len(seed.PROGRAMMES)

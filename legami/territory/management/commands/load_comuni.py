@@ -47,7 +47,10 @@ class Command(BaseCommand):
             )
         try:
             report = services.comuni_load(
-                istat_text=text, coordinates=coordinates, inner_areas=inner_areas
+                by=None,  # the system: a command run on the server
+                istat_text=text,
+                coordinates=coordinates,
+                inner_areas=inner_areas,
             )
         except ValidationError as error:
             raise CommandError("; ".join(error.messages)) from error

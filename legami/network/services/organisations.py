@@ -1,7 +1,7 @@
-"""Every write of the network module: validated, atomic, audited."""
+"""Organisations, their relationships and their people."""
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 from stdnum.it import codicefiscale, iva
 
@@ -9,20 +9,9 @@ from legami.core.audit import audit
 from legami.core.roles import SUPERUSER, effective_role
 from legami.territory.queries import comuni_in_scope
 
-from .models import (
-    RUNTS_SECTORS,
-    BodyMember,
-    Funding,
-    GovernanceBody,
-    Meeting,
-    Membership,
-    Organisation,
-    PartnerRole,
-    Person,
-    Programme,
-    ProgrammePartner,
-    Relationship,
-)
+from ..models import RUNTS_SECTORS, Membership, Organisation, Person, Relationship
+from ..permissions import policy
+from ._common import check_dates, save_clean
 
 ORGANISATION_FIELDS = (
     "name",
@@ -90,6 +79,7 @@ def _clean_organisation(by, data: dict, instance: Organisation | None = None) ->
     comune = data.get("comune")
     if (
         comune is not None
+        and by is not None
         and effective_role(by) != SUPERUSER
         and instance is None
         and not comuni_in_scope(by).filter(pk=comune.pk).exists()
@@ -98,28 +88,18 @@ def _clean_organisation(by, data: dict, instance: Organisation | None = None) ->
     return data
 
 
-def _save(instance, unique_message: str):
-    """full_clean then save; a unique clash that slips past the checks (two people saving the
-    same organisation at once) becomes a clear message instead of an error page."""
-    instance.full_clean()
-    try:
-        with transaction.atomic():
-            instance.save()
-    except IntegrityError:
-        raise ValidationError(unique_message) from None
-    return instance
-
-
 @transaction.atomic
 def organisation_create(*, by, **fields) -> Organisation:
+    policy.authorize(by, "add_organisation")
     data = _clean_organisation(by, {k: fields.get(k, "") for k in ORGANISATION_FIELDS})
-    organisation = _save(Organisation(**data), _("This organisation already exists."))
+    organisation = save_clean(Organisation(**data), _("This organisation already exists."))
     audit(by=by, action="create", obj=organisation)
     return organisation
 
 
 @transaction.atomic
 def organisation_update(*, by, organisation: Organisation, **fields) -> Organisation:
+    policy.authorize(by, "change_organisation", organisation)
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     data = _clean_organisation(
         by, {k: fields.get(k, getattr(organisation, k)) for k in ORGANISATION_FIELDS}, organisation
@@ -127,21 +107,18 @@ def organisation_update(*, by, organisation: Organisation, **fields) -> Organisa
     changed = sorted(k for k, v in data.items() if getattr(organisation, k) != v)
     for key, value in data.items():
         setattr(organisation, key, value)
-    _save(organisation, _("This organisation already exists."))
+    save_clean(organisation, _("This organisation already exists."))
     audit(by=by, action="update", obj=organisation, changes={"fields": changed})
     return organisation
-
-
-def _check_dates(start, end, field="end_date"):
-    if start and end and end < start:
-        raise ValidationError({field: _("The end date comes before the start date.")})
 
 
 @transaction.atomic
 def relationship_create(
     *, by, source, target, kind, start_date, end_date=None, description=""
 ) -> Relationship:
-    _check_dates(start_date, end_date)
+    """A tie from `source`, which `by` must be able to edit, to any organisation."""
+    policy.authorize(by, "change_organisation", source)
+    check_dates(start_date, end_date)
     if source == target:
         raise ValidationError(
             {"target": _("An organisation cannot have a relationship with itself.")}
@@ -164,6 +141,7 @@ def relationship_create(
 def person_create(
     *, by, organisation, role_title, first_name, last_name, email="", phone="", is_demo=False
 ) -> Person:
+    policy.authorize(by, "add_person", organisation)
     person = Person(
         first_name=first_name.strip(),
         last_name=last_name.strip(),
@@ -182,6 +160,7 @@ def person_create(
 
 @transaction.atomic
 def person_update(*, by, person: Person, first_name, last_name, email="", phone="") -> Person:
+    policy.authorize(by, "change_person", person)
     person = Person.objects.select_for_update().get(pk=person.pk)
     data = {
         "first_name": first_name.strip(),
@@ -202,7 +181,9 @@ def person_update(*, by, person: Person, first_name, last_name, email="", phone=
 
 @transaction.atomic
 def membership_add(*, by, person, organisation, role_title, start_date=None, end_date=None):
-    _check_dates(start_date, end_date)
+    policy.authorize(by, "change_person", person)
+    policy.authorize(by, "add_person", organisation)
+    check_dates(start_date, end_date)
     if Membership.objects.filter(
         person=person, organisation=organisation, role_title=role_title
     ).exists():
@@ -218,110 +199,3 @@ def membership_add(*, by, person, organisation, role_title, start_date=None, end
     membership.save()
     audit(by=by, action="update", obj=person, changes={"fields": ["memberships"]})
     return membership
-
-
-@transaction.atomic
-def programme_create(
-    *, by, name, start_date, lead_partner=None, end_date=None, description="", website="", comuni=()
-) -> Programme:
-    _check_dates(start_date, end_date)
-    if Programme.objects.filter(name__iexact=name.strip()).exists():
-        raise ValidationError({"name": _("A programme with this name already exists.")})
-    programme = Programme(
-        name=name.strip(),
-        start_date=start_date,
-        end_date=end_date,
-        description=description,
-        website=website,
-    )
-    programme.full_clean()
-    programme.save()
-    programme.comuni.set(comuni)
-    if lead_partner is not None:
-        ProgrammePartner.objects.create(
-            programme=programme, organisation=lead_partner, role=PartnerRole.LEAD
-        )
-    audit(by=by, action="create", obj=programme)
-    return programme
-
-
-@transaction.atomic
-def programme_update(
-    *, by, programme, name, start_date, end_date=None, description="", website="", comuni=()
-) -> Programme:
-    _check_dates(start_date, end_date)
-    programme = Programme.objects.select_for_update().get(pk=programme.pk)
-    if Programme.objects.filter(name__iexact=name.strip()).exclude(pk=programme.pk).exists():
-        raise ValidationError({"name": _("A programme with this name already exists.")})
-    data = {
-        "name": name.strip(),
-        "start_date": start_date,
-        "end_date": end_date,
-        "description": description,
-        "website": website,
-    }
-    changed = sorted(k for k, v in data.items() if getattr(programme, k) != v)
-    for key, value in data.items():
-        setattr(programme, key, value)
-    programme.full_clean()
-    programme.save()
-    programme.comuni.set(comuni)
-    audit(by=by, action="update", obj=programme, changes={"fields": changed})
-    return programme
-
-
-@transaction.atomic
-def partner_add(*, by, programme, organisation, role=PartnerRole.PARTNER) -> ProgrammePartner:
-    if programme.partners.filter(organisation=organisation).exists():
-        raise ValidationError({"organisation": _("This organisation is already a partner.")})
-    if role == PartnerRole.LEAD and programme.partners.filter(role=PartnerRole.LEAD).exists():
-        raise ValidationError({"role": _("The programme already has a lead partner.")})
-    partner = ProgrammePartner(programme=programme, organisation=organisation, role=role)
-    partner.full_clean()
-    partner.save()
-    audit(by=by, action="update", obj=programme, changes={"fields": ["partners"]})
-    return partner
-
-
-@transaction.atomic
-def funding_add(*, by, programme, funder, amount, description="") -> Funding:
-    if amount is None or amount < 0:
-        raise ValidationError({"amount": _("The amount cannot be negative.")})
-    funding = Funding(programme=programme, funder=funder, amount=amount, description=description)
-    funding.full_clean()
-    funding.save()
-    audit(by=by, action="update", obj=programme, changes={"fields": ["fundings"]})
-    return funding
-
-
-@transaction.atomic
-def body_create(*, by, programme, name, kind, description="") -> GovernanceBody:
-    if GovernanceBody.objects.filter(programme=programme, name__iexact=name.strip()).exists():
-        raise ValidationError({"name": _("This programme already has a body with this name.")})
-    body = GovernanceBody(
-        programme=programme, name=name.strip(), kind=kind, description=description
-    )
-    body.full_clean()
-    body.save()
-    audit(by=by, action="create", obj=body)
-    return body
-
-
-@transaction.atomic
-def body_member_add(*, by, body, organisation, person=None, seats=1) -> BodyMember:
-    if body.members.filter(organisation=organisation).exists():
-        raise ValidationError({"organisation": _("This organisation already sits in the body.")})
-    member = BodyMember(body=body, organisation=organisation, person=person, seats=seats)
-    member.full_clean()
-    member.save()
-    audit(by=by, action="update", obj=body, changes={"fields": ["members"]})
-    return member
-
-
-@transaction.atomic
-def meeting_add(*, by, body, date, comune=None, agenda="", minutes="") -> Meeting:
-    meeting = Meeting(body=body, date=date, comune=comune, agenda=agenda, minutes=minutes)
-    meeting.full_clean()
-    meeting.save()
-    audit(by=by, action="create", obj=meeting)
-    return meeting
