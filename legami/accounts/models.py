@@ -6,13 +6,13 @@ from legami.core import roles
 
 
 class Role(models.TextChoices):
-    CITIZEN = roles.CITIZEN, _("citizen")
-    PRESCRIBER = roles.PRESCRIBER, _("prescriber")
-    LINK_WORKER = roles.LINK_WORKER, _("link worker")
-    PROVIDER = roles.PROVIDER, _("provider")
-    TERRITORY_ADMIN = roles.TERRITORY_ADMIN, _("territory administrator")
-    EVALUATOR = roles.EVALUATOR, _("evaluator")
-    DPO = roles.DPO, _("data protection officer")
+    CITIZEN = roles.CITIZEN, roles.LABELS[roles.CITIZEN]
+    PRESCRIBER = roles.PRESCRIBER, roles.LABELS[roles.PRESCRIBER]
+    LINK_WORKER = roles.LINK_WORKER, roles.LABELS[roles.LINK_WORKER]
+    PROVIDER = roles.PROVIDER, roles.LABELS[roles.PROVIDER]
+    TERRITORY_ADMIN = roles.TERRITORY_ADMIN, roles.LABELS[roles.TERRITORY_ADMIN]
+    EVALUATOR = roles.EVALUATOR, roles.LABELS[roles.EVALUATOR]
+    DPO = roles.DPO, roles.LABELS[roles.DPO]
 
 
 class UserManager(BaseUserManager):

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from . import audit_words
 from .models import AuditAction, AuditEvent
 from .policy import policy
 
@@ -8,9 +9,18 @@ from .policy import policy
 class AuditFilter(forms.Form):
     actor = forms.CharField(label=_("Who (e-mail)"), required=False, max_length=254)
     action = forms.ChoiceField(
-        label=_("Action"), required=False, choices=[("", _("any"))] + AuditAction.choices
+        label=_("Action"),
+        required=False,
+        choices=lambda: (
+            [("", _("any"))]
+            + [(value, audit_words.action_label(value)) for value in AuditAction.values]
+        ),
     )
-    object_type = forms.CharField(label=_("Object type"), required=False, max_length=64)
+    object_type = forms.ChoiceField(
+        label=_("Kind of record"),
+        required=False,
+        choices=lambda: [("", _("any"))] + audit_words.kinds_logged(),
+    )
     object_id = forms.CharField(label=_("Object id"), required=False, max_length=64)
     person = forms.IntegerField(
         label=_("Person (id)"),
@@ -37,7 +47,7 @@ def audit_events(user, filters: AuditFilter):
     if data["action"]:
         events = events.filter(action=data["action"])
     if data["object_type"]:
-        events = events.filter(object_type__icontains=data["object_type"])
+        events = events.filter(object_type=data["object_type"])
     if data["object_id"]:
         events = events.filter(object_id=data["object_id"])
     if data["person"]:

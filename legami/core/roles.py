@@ -4,6 +4,8 @@ The role of a signed-in user is a field of accounts.User; core only reads it, so
 permission machinery here needs nothing from the modules below.
 """
 
+from django.utils.translation import gettext_lazy as _
+
 ANONYMOUS = "anonymous"
 SUPERUSER = "superuser"
 CITIZEN = "citizen"
@@ -24,6 +26,18 @@ ALL_ROLES = (
     DPO,
     SUPERUSER,
 )
+# The titles of the roles, in one place: accounts' choices and the access log read them.
+LABELS = {
+    CITIZEN: _("citizen"),
+    PRESCRIBER: _("prescriber"),
+    LINK_WORKER: _("link worker"),
+    PROVIDER: _("provider"),
+    TERRITORY_ADMIN: _("territory administrator"),
+    EVALUATOR: _("evaluator"),
+    DPO: _("data protection officer"),
+    SUPERUSER: _("system administrator"),
+    ANONYMOUS: _("the service (automatic)"),
+}
 STAFF_ROLES = frozenset(ALL_ROLES) - {CITIZEN}
 # Roles that see personal data and therefore must sign in with a second factor. Evaluators
 # too: pseudonymised extracts and interview transcripts are still personal data.

@@ -81,3 +81,43 @@ def xlsx_cell(sheet, value) -> Cell:
 def append_row(sheet, values: Iterable = ()) -> None:
     """`sheet.append(values)` through `xlsx_cell`: the only way rows are added to a sheet."""
     sheet.append([xlsx_cell(sheet, value) for value in values])
+
+
+# One CSV dialect for every download of a table: comma-separated, UTF-8 with a byte-order
+# mark so that a spreadsheet opened by double click reads the accents right.
+CSV_BOM = "\ufeff"
+
+
+def csv_response(filename: str, rows: Iterable[Iterable]):
+    """A streaming CSV download of `rows` (the first is the header)."""
+    from django.http import StreamingHttpResponse
+
+    def lines():
+        yield CSV_BOM
+        yield from csv_lines(rows)
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def xlsx_response(filename: str, title: str, rows: Iterable[Iterable]):
+    """An XLSX download of `rows` (the first is the header), written in openpyxl's
+    write-only mode so a long table costs little memory."""
+    import io
+
+    from django.http import HttpResponse
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title[:31])
+    for row in rows:
+        append_row(sheet, row)
+    stream = io.BytesIO()
+    workbook.save(stream)
+    response = HttpResponse(
+        stream.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
