@@ -126,7 +126,7 @@ def test_a_jurisdiction_grants_scope_and_is_audited(world, personas):
     [{}, {"region": "toscana", "comune": "arcidosso"}, {"province": "grosseto", "comune": "zola"}],
 )
 def test_a_jurisdiction_is_exactly_one_area(areas, world, personas):
-    with pytest.raises(ValidationError, match="exactly one area"):
+    with pytest.raises(ValidationError, match="Scegli una sola area"):
         services.jurisdiction_grant(
             by=personas[SU],
             user=personas[roles.LINK_WORKER],
@@ -141,6 +141,6 @@ def test_a_citizen_gets_no_territory_and_an_area_is_granted_once(world, personas
             by=personas[SU], user=personas[roles.CITIZEN], comune=world["arcidosso"]
         )
     assert "user" in error.value.message_dict
-    with pytest.raises(ValidationError, match="already works on Toscana"):
+    with pytest.raises(ValidationError, match="lavora già su Toscana"):
         services.jurisdiction_grant(by=personas[SU], user=personas[TA], region=world["toscana"])
     assert Jurisdiction.objects.filter(user=personas[TA]).count() == 1
