@@ -2,6 +2,7 @@
 define an indicator and record a value by hand."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -30,11 +31,10 @@ def organisations(request):
     form = IndicatorForm(request.POST or None) if can_edit else None
     if request.method == "POST":
         if not can_edit or programme is None:
-            messages.error(
-                request,
-                _("Only the territory administration that runs the programme defines indicators."),
+            # The page offers no form to others: a write from them is refused, not redirected.
+            raise PermissionDenied(
+                _("Only the territory administration that runs the programme defines indicators.")
             )
-            return redirect("outcomes:organisations")
         created = submit_form(
             request,
             form,

@@ -6,7 +6,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -344,9 +344,15 @@ def match(request, pk):
 def enrol(request, pk):
     referral = _workable(request, pk)
     form = EnrolForm(request.POST)
-    if not form.is_valid():
-        raise Http404
-    activity = get_object_or_404(Activity, pk=form.cleaned_data["activity"])
+    activity = (
+        Activity.objects.filter(pk=form.cleaned_data["activity"]).first()
+        if form.is_valid()
+        else None
+    )
+    if activity is None:
+        # The page sends a chosen activity; without one the worker is told so, where they chose.
+        messages.error(request, _("Choose one of the suggested activities."))
+        return redirect("referrals:match", pk=referral.pk)
     try:
         services.enrolment_create(by=request.user, referral=referral, activity=activity)
     except ValidationError as error:

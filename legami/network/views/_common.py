@@ -1,7 +1,6 @@
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
 from django.shortcuts import render
-
-from ..models import GovernanceBody, Meeting, Organisation, Programme
 
 
 def form_page(request, form, *, title, back_url, submit_label=None, intro=""):
@@ -19,13 +18,9 @@ def form_page(request, form, *, title, back_url, submit_label=None, intro=""):
 
 
 def get_or_404(query, pk):
-    """One object from a detail query, or 404."""
+    """One object from a detail query, or 404 (whatever its model: a list of models here once
+    forgot decisions and members, and a decision removed in another tab became a 500)."""
     try:
         return query(pk)
-    except (
-        Organisation.DoesNotExist,
-        Programme.DoesNotExist,
-        GovernanceBody.DoesNotExist,
-        Meeting.DoesNotExist,
-    ):
+    except ObjectDoesNotExist:
         raise Http404 from None

@@ -161,7 +161,7 @@ def test_page_defines_indicators_and_records_values(client, care):
     client.force_login(care["evaluator"])
     assert client.get(url).status_code == 200
     refused = client.post(url, {"programme": care["programme"].pk, "name": "X"})
-    assert refused.status_code == 302 and Indicator.objects.count() == 2
+    assert refused.status_code == 403 and Indicator.objects.count() == 2
 
 
 def test_api_lists_a_programmes_indicators_with_progress(client, care):

@@ -5,6 +5,7 @@ that runs the walking group, a citizen, and one referral made through the servic
 from datetime import date
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.utils import translation
 
 from legami.conftest import make_user
@@ -98,3 +99,33 @@ def engage(care, referral=None):
     )
     referral.refresh_from_db()
     return referral
+
+
+@pytest.fixture
+def matrix_world(care):
+    referral = engage(care)
+    enrolment = services.enrolment_create(
+        by=care["link_worker"], referral=referral, activity=care["activity"]
+    )
+    ended = services.referral_create(
+        by=care["prescriber"],
+        person=person_data(care["arcidosso"], tax_code="", first_name="Gino"),
+        consents=["care"],
+    )
+    engage(care, ended)
+    services.referral_transition(
+        by=care["link_worker"], referral=ended, to="declined", reason="Non interessato"
+    )
+    # Someone typed Maria's name and birth date on the public form: a possible duplicate.
+    flagged = services.referral_create(
+        by=AnonymousUser(),
+        person=person_data(care["arcidosso"], tax_code="", phone="333 0000000"),
+        consents=["care"],
+    )
+    return {
+        **care,
+        "referral": referral,
+        "enrolment": enrolment,
+        "ended": ended,
+        "flagged": flagged,
+    }

@@ -5,14 +5,10 @@ The world: the `care` referral taken to "assessed" and sent to the provider's ac
 second referral already closed (its summary can be printed)."""
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
 from legami.core.roles import ALL_ROLES
 from legami.core.tests.test_access_matrix import ANON, EVERYONE, api_only, signed_in
-from legami.referrals import services
-
-from .conftest import engage, person_data
 
 EVERY_CALLER = [ANON, *ALL_ROLES]
 POST_ONLY = dict.fromkeys(EVERY_CALLER, 405)
@@ -81,36 +77,6 @@ MATRIX = {
     "api:api-enrolment-respond": API_POST_ONLY,
     "api:api-enrolment-attendance": API_POST_ONLY,
 }
-
-
-@pytest.fixture
-def matrix_world(care):
-    referral = engage(care)
-    enrolment = services.enrolment_create(
-        by=care["link_worker"], referral=referral, activity=care["activity"]
-    )
-    ended = services.referral_create(
-        by=care["prescriber"],
-        person=person_data(care["arcidosso"], tax_code="", first_name="Gino"),
-        consents=["care"],
-    )
-    engage(care, ended)
-    services.referral_transition(
-        by=care["link_worker"], referral=ended, to="declined", reason="Non interessato"
-    )
-    # Someone typed Maria's name and birth date on the public form: a possible duplicate.
-    flagged = services.referral_create(
-        by=AnonymousUser(),
-        person=person_data(care["arcidosso"], tax_code="", phone="333 0000000"),
-        consents=["care"],
-    )
-    return {
-        **care,
-        "referral": referral,
-        "enrolment": enrolment,
-        "ended": ended,
-        "flagged": flagged,
-    }
 
 
 def _kwargs(name: str, w) -> dict:

@@ -397,10 +397,13 @@ def test_tampered_ids_are_404(care):
     assert client.post(reverse("referrals:transition", args=[999999]), {"to": "x"}).status_code == (
         404
     )
+    # A missing or tampered activity sends the worker back to the suggestions, told to choose.
     url = reverse("referrals:enrol", args=[referral.pk])
-    assert client.post(url, {"activity": 999999}).status_code == 404
-    assert client.post(url, {"activity": "abc"}).status_code == 404
-    assert client.post(url, {}).status_code == 404
+    match = reverse("referrals:match", args=[referral.pk])
+    for body in ({"activity": 999999}, {"activity": "abc"}, {}):
+        response = client.post(url, body, follow=True)
+        assert response.redirect_chain[-1][0] == match, body
+        assert "Choose one of the suggested activities" in response.content.decode(), body
     assert client.post(reverse("referrals:enrolment_withdraw", args=[999999])).status_code == 404
     assert not Enrolment.objects.exists()
 
@@ -490,8 +493,11 @@ def test_huge_ids_are_404_not_500(care):
     client = signed_in(care["link_worker"])
     huge = 10**20
     assert client.get(reverse("referrals:detail", args=[huge])).status_code == 404
-    url = reverse("referrals:enrol", args=[engage(care).pk])
-    assert client.post(url, {"activity": str(huge)}).status_code == 404
+    referral = engage(care)
+    url = reverse("referrals:enrol", args=[referral.pk])
+    response = client.post(url, {"activity": str(huge)})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("referrals:match", args=[referral.pk])
     response = client.post(
         reverse("referrals:assign"), {"ids": [str(huge)], "link_worker": str(huge)}, follow=True
     )
