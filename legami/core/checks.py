@@ -57,3 +57,30 @@ def cache_shared(app_configs, **kwargs):
             id="legami.W001",
         )
     ]
+
+
+@register(deploy=True)
+def escape_hatches_closed(app_configs, **kwargs):
+    """The two switches that make a server less safe than it looks: each is named at deploy,
+    so that a variable left over from a test machine is seen before real people sign in."""
+    found = []
+    if not settings.DEBUG and not settings.LEGAMI_REQUIRE_MFA:
+        found.append(
+            CheckWarning(
+                "LEGAMI_REQUIRE_MFA is off: staff who handle personal data sign in with a "
+                "password alone.",
+                hint="Remove LEGAMI_REQUIRE_MFA from the environment (it is on by default).",
+                id="legami.W002",
+            )
+        )
+    if not settings.DEBUG and settings.DEVELOPMENT_KEY_ALLOWED and settings.DEVELOPMENT_KEYS_USED:
+        names = ", ".join(settings.DEVELOPMENT_KEYS_USED)
+        found.append(
+            CheckWarning(
+                f"LEGAMI_ALLOW_DEV_KEY lets this server use the published development value of "
+                f"{names}: anyone who reads the source can decrypt or forge what they protect.",
+                hint="Set each key in the environment and remove LEGAMI_ALLOW_DEV_KEY.",
+                id="legami.W003",
+            )
+        )
+    return found

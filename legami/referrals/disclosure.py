@@ -8,6 +8,8 @@ Being allowed to open a referral (scopes.py) is not enough to read everything on
   the person's territory (who may take the case);
 - what matters to the person, goals, case notes: the link workers of the territory; the person
   reads what matters and the goals they agreed;
+- why the case moved (the notes of its timeline, the reason for closing, a provider's reason
+  for declining): the link workers of the territory and the prescriber who referred;
 - other prescribers of the organisation: the status and timeline, no texts, no contacts;
 - providers: no texts; access needs, and contacts while the person consents to be contacted;
 - the superuser: no texts and no contacts (the DPO answers data-subject requests);
@@ -32,10 +34,13 @@ RISKS = "risks"
 WHAT_MATTERS = "what_matters"
 GOALS = "goals"
 NOTES = "notes"
-PRIVATE_TEXTS = (REASON, RISKS, WHAT_MATTERS, GOALS, NOTES)
+# The words typed when the case moved: a transition's note, the reason for closing, a
+# provider's reason for declining. They often say why ("ricoverata", "trasferita").
+WHY = "why"
+PRIVATE_TEXTS = (REASON, RISKS, WHAT_MATTERS, GOALS, NOTES, WHY)
 
 _LINK_WORKER_READS = frozenset(PRIVATE_TEXTS)
-_REFERRER_READS = frozenset({REASON, RISKS})
+_REFERRER_READS = frozenset({REASON, RISKS, WHY})
 _PERSON_READS = frozenset({WHAT_MATTERS, GOALS})
 
 

@@ -17,7 +17,7 @@ from legami.network.models import Organisation, Programme
 from legami.territory.api import ComuneCodeField
 
 from .consent import CONSENT_ACTIONS
-from .disclosure import Disclosure
+from .disclosure import WHY, Disclosure
 from .models import (
     ConsentPurpose,
     ContactChannel,
@@ -280,7 +280,10 @@ class ReferralEventSerializer(serializers.Serializer):
     by = serializers.CharField(source="by_label")
     from_status = serializers.CharField()
     to_status = serializers.CharField()
-    note = serializers.CharField()
+    note = serializers.CharField(
+        allow_null=True,
+        help_text=_("Why the case moved (null for whoever may not read it)."),
+    )
 
 
 class ReferralEnrolmentSerializer(serializers.Serializer):
@@ -343,6 +346,9 @@ class ReferralSerializer(serializers.Serializer):
         for name in ("reason_text", "risks", "what_matters", "goals"):
             if name not in readable:
                 data[name] = None
+        if WHY not in readable:
+            for event in data["timeline"]:
+                event["note"] = None
         if not disclosure.contacts(referral):
             data["person"]["phone"] = data["person"]["email"] = None
         if not disclosure.works_on(referral):

@@ -25,7 +25,7 @@ from legami.core.spreadsheets import csv_lines
 from legami.core.views_helpers import add_service_errors
 
 from . import queries, research, services
-from .disclosure import GOALS, WHAT_MATTERS, Disclosure
+from .disclosure import GOALS, WHAT_MATTERS, WHY, Disclosure
 from .models import (
     ENDED_STATUSES,
     Beneficiary,
@@ -78,6 +78,7 @@ def summary_context(referral: Referral, user) -> dict:
         "first_contact_on": _local_date(referral.first_contacted_at),
         "closed_on": _local_date(referral.closed_at),
         "status": Status(referral.status).label,
+        "closure_reason": referral.closure_reason if WHY in readable else "",
         "needs": [term.name for term in referral.reasons.all()],
         "activities": activities,
         "show_outcomes": outcomes_consented,

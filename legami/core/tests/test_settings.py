@@ -121,3 +121,24 @@ def test_the_deploy_check_warns_on_a_cache_each_worker_keeps_to_itself(tmp_path)
     result = _run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], env, tmp_path)
     assert result.returncode != 0
     assert "legami.W001" in result.stderr and "counted per worker" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("variable", "check_id", "words"),
+    [
+        ("LEGAMI_REQUIRE_MFA", "legami.W002", "password alone"),
+        ("LEGAMI_ALLOW_DEV_KEY", "legami.W003", "published development value of PSEUDONYM_KEY"),
+    ],
+)
+def test_the_deploy_check_names_each_escape_hatch_left_open(tmp_path, variable, check_id, words):
+    env = production_environment(tmp_path)
+    if variable == "LEGAMI_REQUIRE_MFA":
+        env[variable] = "0"
+    else:
+        env[variable] = "1"
+        del env["PSEUDONYM_KEY"]
+    result = _run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], env, tmp_path)
+    assert result.returncode != 0
+    assert check_id in result.stderr and words in result.stderr
+    clean = _run(["manage.py", "check", "--deploy"], production_environment(tmp_path), tmp_path)
+    assert check_id not in clean.stderr

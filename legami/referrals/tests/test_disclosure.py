@@ -206,7 +206,7 @@ def test_the_superuser_reads_no_clinical_text_on_page_api_or_pdf(care, case, per
     ("who", "texts", "contacts"),
     [
         ("link_worker", set(PRIVATE_TEXTS), True),
-        ("prescriber", {"reason_text", "risks"}, True),
+        ("prescriber", {"reason_text", "risks", "why"}, True),
         ("colleague", set(), False),
         ("outside_worker", set(), False),
         ("provider", set(), True),  # through the enrolment, with consent
@@ -227,3 +227,33 @@ def test_one_rule_per_role(care, case, colleague, personas, who, texts, contacts
     disclosure = Disclosure(user)
     assert disclosure.texts(referral) == texts
     assert disclosure.contacts(referral, enrolment=case["enrolment"]) is contacts
+
+
+WHY = "Ricoverata a Castel del Piano."
+
+
+def test_why_the_case_moved_is_read_by_the_referrer_and_workers_not_by_colleagues(
+    care, case, colleague, rendered
+):
+    """A transition's note and the reason for closing often say why ("ricoverata"): the
+    referrer's colleagues read the status and its dates, not the words."""
+    services.referral_transition(
+        by=care["link_worker"], referral=case["referral"], to="closed", reason=WHY
+    )
+    detail = reverse("referrals:detail", args=[case["referral"].pk])
+    pdf_url = reverse("referrals:summary_pdf", args=[case["referral"].pk])
+    api = f"{REFERRALS}{case['referral'].pk}/"
+
+    client = signed_in(colleague)
+    page = client.get(detail).content.decode()
+    assert "Closed" in page and WHY not in page
+    assert WHY not in str(client.get(api).json())
+    assert client.get(pdf_url).status_code == 200
+    assert WHY not in rendered[-1]
+
+    for reader in (care["prescriber"], care["link_worker"]):
+        client = signed_in(reader)
+        assert WHY in client.get(detail).content.decode()
+        assert WHY in str(client.get(api).json())
+        client.get(pdf_url)
+        assert WHY in rendered[-1]
