@@ -26,6 +26,7 @@ from legami.outcomes import services
 from legami.outcomes.models import Instrument, Response
 from legami.referrals import services as referrals
 from legami.referrals.models import ConsentPurpose, Referral
+from legami.referrals.scopes import member_organisations
 from legami.territory.models import Comune
 
 SEED = 20260925  # the day "Coltivare legami" started
@@ -103,9 +104,10 @@ def _cohort() -> int:
                 {},
             )
             enrolment = _enrol(worker, referral, activities, number)
-            referrals.enrolment_respond(by=provider, enrolment=enrolment, accept=True)
+            keeper = _keeper(enrolment.activity, provider)
+            referrals.enrolment_respond(by=keeper, enrolment=enrolment, accept=True)
             referrals.attendance_record(
-                by=provider,
+                by=keeper,
                 enrolment=enrolment,
                 session_date=today,
                 present=True,
@@ -134,6 +136,15 @@ def _cohort() -> int:
             referral.refresh_from_db()
             referrals.referral_transition(by=worker, referral=referral, to="completed")
     return recorded
+
+
+def _keeper(activity, provider):
+    """Who answers for the activity: the team's provider when it is their organisation's, else
+    the loader itself (by=None), as when a past register is entered from paper; a provider
+    answers only for their own organisation's activities."""
+    if member_organisations(provider).filter(pk=activity.organisation_id).exists():
+        return provider
+    return None
 
 
 def _enrol(worker, referral, activities, number):

@@ -22,7 +22,9 @@ from ..models import (
     Status,
 )
 from ..notify import notify
+from ..permissions import policy
 from .lifecycle import settings_for
+from .people import actor_label
 from .timeline import record_transition
 
 # A referral can be sent to activities once the conversation has happened.
@@ -46,6 +48,7 @@ def enrolment_create(*, by, referral: Referral, activity: Activity) -> Enrolment
     IMMEDIATE transaction already holds the write lock), so two link workers sending two
     people to the last place queue up: the second one counts the first one's enrolment.
     """
+    policy.authorize(by, "work", referral)
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     if referral.link_worker_id is None:
@@ -96,6 +99,7 @@ def _keepers(activity: Activity):
 
 @transaction.atomic
 def enrolment_respond(*, by, enrolment: Enrolment, accept: bool, reason: str = "") -> Enrolment:
+    policy.authorize(by, "respond", enrolment)
     enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
     if enrolment.status != EnrolmentStatus.PENDING:
         raise ValidationError(
@@ -111,7 +115,7 @@ def enrolment_respond(*, by, enrolment: Enrolment, accept: bool, reason: str = "
         )
     enrolment.status = EnrolmentStatus.ACCEPTED if accept else EnrolmentStatus.DECLINED
     enrolment.responded_at = timezone.now()
-    enrolment.responded_by_label = by.email
+    enrolment.responded_by_label = actor_label(by)
     enrolment.decline_reason = reason[:200]
     enrolment.save()
     audit(
@@ -131,6 +135,7 @@ def enrolment_respond(*, by, enrolment: Enrolment, accept: bool, reason: str = "
 
 @transaction.atomic
 def enrolment_withdraw(*, by, enrolment: Enrolment, reason: str = "") -> Enrolment:
+    policy.authorize(by, "work", enrolment.referral)
     enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
     if enrolment.status not in HOLDING_PLACE:
         raise ValidationError({"status": _("This enrolment is no longer active.")})
@@ -145,6 +150,7 @@ def enrolment_withdraw(*, by, enrolment: Enrolment, reason: str = "") -> Enrolme
 def attendance_record(*, by, enrolment: Enrolment, session_date: date, present: bool):
     """One line of the register. The first presence of a person whose plan is agreed marks the
     referral as engaged, which the referrer is told."""
+    policy.authorize(by, "respond", enrolment)
     enrolment = Enrolment.objects.select_related("referral").get(pk=enrolment.pk)
     if enrolment.status != EnrolmentStatus.ACCEPTED:
         raise ValidationError(
@@ -159,7 +165,7 @@ def attendance_record(*, by, enrolment: Enrolment, session_date: date, present: 
     line, _created = Attendance.objects.update_or_create(
         enrolment=enrolment,
         session_date=session_date,
-        defaults={"present": bool(present), "recorded_by_label": by.email},
+        defaults={"present": bool(present), "recorded_by_label": actor_label(by)},
     )
     audit(by=by, action="update", obj=enrolment, purpose="attendance")
     referral = enrolment.referral

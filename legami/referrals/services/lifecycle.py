@@ -30,7 +30,7 @@ from ..notify import notify
 from ..permissions import policy
 from ..scopes import member_organisations
 from ..workdays import add_working_days
-from .people import beneficiary_find_or_create, clean_beneficiary, consent_give
+from .people import actor_label, beneficiary_find_or_create, clean_beneficiary, consent_give
 from .timeline import NEEDS_REASON, check_transition, record_transition
 
 # What the referrer is told at each step (the closed loop); no health detail in the subject.
@@ -346,6 +346,7 @@ def referral_transition(
     what_matters: str | None = None,
     goals: str | None = None,
 ) -> Referral:
+    policy.authorize(by, "work", referral)
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     if referral.link_worker_id is None:
         raise ValidationError(
@@ -377,11 +378,14 @@ def referral_transition(
 
 @transaction.atomic
 def case_note_add(*, by, referral: Referral, text: str) -> CaseNote:
+    policy.authorize(by, "work", referral)
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": _("The note is empty.")})
     if len(text) > 5000:
         raise ValidationError({"text": _("A note can be at most 5,000 characters.")})
-    note = CaseNote.objects.create(referral=referral, author=by, author_label=by.email, text=text)
+    note = CaseNote.objects.create(
+        referral=referral, author=by, author_label=actor_label(by), text=text
+    )
     audit(by=by, action="update", obj=referral, purpose="case note")
     return note

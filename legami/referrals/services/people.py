@@ -42,7 +42,7 @@ BENEFICIARY_FIELDS = (
 )
 
 
-def _label(by) -> str:
+def actor_label(by) -> str:
     return by.email if by is not None and by.is_authenticated else ""
 
 
@@ -239,14 +239,14 @@ def consent_give(*, by, beneficiary: Beneficiary, purpose: str, version: str = C
         return current
     if current is not None:
         current.withdrawn_at = timezone.now()
-        current.withdrawn_by_label = _label(by)
+        current.withdrawn_by_label = actor_label(by)
         current.save(update_fields=["withdrawn_at", "withdrawn_by_label"])
     consent = Consent.objects.create(
         beneficiary=beneficiary,
         purpose=purpose,
         text_version=version,
         recorded_by=by if by is not None and by.is_authenticated else None,
-        recorded_by_label=_label(by),
+        recorded_by_label=actor_label(by),
     )
     audit(by=by, action="create", obj=beneficiary, purpose=f"consent given: {purpose}")
     return consent
@@ -259,7 +259,7 @@ def consent_withdraw(*, by, beneficiary: Beneficiary, purpose: str) -> None:
     person's phone and e-mail (queries read the consent); without outcome measurement no new
     questionnaire is recorded; without research the person leaves research extracts."""
     updated = beneficiary.consents.filter(purpose=purpose, withdrawn_at__isnull=True).update(
-        withdrawn_at=timezone.now(), withdrawn_by_label=_label(by)
+        withdrawn_at=timezone.now(), withdrawn_by_label=actor_label(by)
     )
     if not updated:
         raise ValidationError({"purpose": _("There is no active consent for this purpose.")})
