@@ -16,11 +16,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from legami.accounts.models import Role
-from legami.core import ratelimit
+from legami.core import audit_words, ratelimit
 from legami.core.audit import audit, audit_shown
 from legami.core.permissions import permission_required
-from legami.core.roles import ANONYMOUS, CITIZEN, SUPERUSER, effective_role
+from legami.core.roles import ANONYMOUS, CITIZEN, effective_role
 from legami.core.views_helpers import add_service_errors, paginate, submit_form
 from legami.territory.models import District
 from legami.territory.queries import district_in_scope
@@ -145,12 +144,6 @@ WITHDRAW_EFFECTS = {
     ),
 }
 
-ROLE_LABELS = {
-    **dict(Role.choices),
-    ANONYMOUS: gettext_lazy("the service (automatic)"),
-    SUPERUSER: gettext_lazy("system administrator"),
-}
-
 
 def _consent_rows(beneficiary):
     active = {}
@@ -203,8 +196,9 @@ def my_data(request):
         )
     log = reduce(lambda a, b: a | b, (services.access_log_rows(b) for b in records))
     page = paginate(request, log.order_by("-at", "-id"), per_page=20)
+    # The same words as the DPO's log (core.audit_words): staff by their role, never by name.
     for event in page:
-        event.role_label = ROLE_LABELS.get(event.actor_role, event.actor_role)
+        event.said = audit_words.words(event)
         event.is_me = event.actor_id == request.user.pk
     return render(
         request,

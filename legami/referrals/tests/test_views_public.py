@@ -248,9 +248,22 @@ def test_access_log_lists_the_link_workers_view_by_role(care, citizen_referral):
     page = signed_in(care["citizen"]).get(MY_DATA).content.decode()
 
     assert "Who has looked at your data" in page
-    assert "link worker" in page
-    assert "case detail" in page
+    assert "Link worker" in page
+    assert "Case page" in page  # the purpose in words, not the code's "case detail"
+    assert f"Referral no. {citizen_referral.pk}" in page
     assert care["link_worker"].email not in page
+
+
+def test_who_saw_my_data_reads_italian(care, citizen_referral):
+    from django.utils import translation
+
+    audit(by=care["link_worker"], action="view", obj=citizen_referral, purpose="case detail")
+    with translation.override("it"):
+        page = signed_in(care["citizen"]).get(MY_DATA, HTTP_ACCEPT_LANGUAGE="it").content.decode()
+    assert "Chi ha guardato i tuoi dati" in page
+    assert "Facilitatore" in page and "Pagina del caso" in page
+    assert f"Invio n. {citizen_referral.pk}" in page
+    assert "case detail" not in page
 
 
 def test_my_export_downloads_the_persons_data(care, citizen_referral):
