@@ -52,6 +52,34 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(scope="session")
+def live_server(request, django_db_blocker, tmp_path_factory):
+    """The server as production runs it for static files: collectstatic's hashed, compressed
+    copies served by WhiteNoise (pytest-django's own live server would hand /static/ to
+    Django's development handler, uncompressed, and no journey could measure the bytes)."""
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.test.utils import override_settings
+    from pytest_django.live_server_helper import LiveServer
+
+    storages = {**settings.STORAGES, "staticfiles": {"BACKEND": settings.PRODUCTION_STATIC}}
+    served = override_settings(
+        STATIC_ROOT=tmp_path_factory.mktemp("static"),
+        STORAGES=storages,
+        WHITENOISE_USE_FINDERS=False,
+        WHITENOISE_AUTOREFRESH=False,
+    )
+    served.enable()
+    call_command("collectstatic", interactive=False, verbosity=0)
+    server = LiveServer("127.0.0.1", start=False)
+    server.thread.static_handler = lambda handler: handler  # WhiteNoise, in the middleware
+    with django_db_blocker.unblock():
+        server.start()
+    yield server
+    server.stop()
+    served.disable()
+
+
 @pytest.fixture
 def open_page(browser, live_server):
     """A fresh browser context per journey; map tiles (the only resource from outside this
@@ -67,11 +95,16 @@ def open_page(browser, live_server):
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(15000)
+        page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+        page.on("pageerror", lambda error: errors.append(str(error)))
         return page
 
+    errors = []
     yield make
     for context in contexts:
         context.close()
+    # A refused script or style (the CSP) or a script that throws breaks the page for everyone.
+    assert not errors, "console errors: " + "; ".join(errors)
 
 
 class Journey:

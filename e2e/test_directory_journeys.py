@@ -161,3 +161,29 @@ def test_territory_admin_suspends_a_listing_and_reads_the_gaps(world, personas, 
     page.goto("/attivita/copertura/?gaps=1")
     assert "Arcidosso" in page.locator("table").inner_text()
     journey.check_accessibility(page, "coverage")
+
+
+# Issue 15: a first visit to the directory on a phone, at most this much over the network.
+FIRST_VISIT_BUDGET = 500 * 1024
+
+
+def test_a_first_visit_to_the_directory_on_a_phone_stays_within_its_byte_budget(
+    world, personas, open_page
+):
+    """A person in an inner-area village on a slow phone connection: the first visit (empty
+    cache) moves compressed, hashed files; the second takes the styles and scripts from the
+    browser's cache."""
+    page = open_page(PHONE)
+    requests = []
+    page.on("requestfinished", lambda request: requests.append(request))
+    page.goto("/attivita/", wait_until="networkidle")
+    ours = [r for r in requests if r.url.startswith("http://127.0.0.1")]
+    moved = sum(r.sizes()["responseBodySize"] + r.sizes()["responseHeadersSize"] for r in ours)
+    statics = [r for r in ours if "/static/" in r.url]
+    assert statics, "the page names no static file"
+    encodings = {r.response().headers.get("content-encoding") for r in statics}
+    assert "gzip" in encodings or "br" in encodings
+    forever = [r.response().headers.get("cache-control", "") for r in statics]
+    assert all("max-age=315360000" in value or "immutable" in value for value in forever)
+    assert moved <= FIRST_VISIT_BUDGET, f"{moved} bytes on the first visit"
+    print(f"first visit to /attivita/ on a phone: {moved} bytes in {len(ours)} responses")

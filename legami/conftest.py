@@ -23,6 +23,20 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _static_sources():
+    """Pages name their static files as they are in the sources: a server's hashed, compressed
+    copies are made by collectstatic, which takes a minute (the browser journeys serve them)."""
+    from django.test.utils import override_settings
+
+    storages = {
+        **django_settings.STORAGES,
+        "staticfiles": {"BACKEND": django_settings.DEVELOPMENT_STATIC},
+    }
+    with override_settings(STORAGES=storages):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _default_language():
     # A request in English leaves English active in this thread; the next test starts fresh.

@@ -289,11 +289,16 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 # --- Static files ----------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
+# A server (DEBUG off) serves what `manage.py collectstatic` made: hashed names that browsers
+# keep for a year, and gzip copies (a first visit on a phone moves a third of the bytes).
+# Development serves the sources as they are, with nothing to collect.
+DEVELOPMENT_STATIC = "django.contrib.staticfiles.storage.StaticFilesStorage"
+PRODUCTION_STATIC = "legami.core.staticstorage.StaticStorage"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": os.environ.get(
-            "STATICFILES_BACKEND", "django.contrib.staticfiles.storage.StaticFilesStorage"
+            "STATICFILES_BACKEND", DEVELOPMENT_STATIC if DEBUG else PRODUCTION_STATIC
         )
     },
 }

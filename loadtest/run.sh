@@ -56,6 +56,9 @@ export LEGAMI_ALLOW_DEV_KEY=${LEGAMI_ALLOW_DEV_KEY:-1}
 echo "== load test: $USERS users (+$SPAWN_RATE/s), $RUN_TIME or $MAX_REQUESTS requests, gunicorn $WORKERS workers, CONN_MAX_AGE=$CONN_MAX_AGE"
 echo "   database: ${DATABASE_URL%%\?*}   machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 "$PY" loadtest/prepare.py --sessions "$USERS" --output "$FIXTURES"
+# As a deployment does: hashed, compressed static files for WhiteNoise (kept under var/load/).
+STATIC_ROOT=$OUT/static "$PY" manage.py collectstatic --noinput -v0
+export STATIC_ROOT=$OUT/static
 
 "$VENV/bin/gunicorn" legami.wsgi:application --bind "127.0.0.1:$PORT" --workers "$WORKERS" \
   --timeout 60 --log-level warning --error-logfile "$PREFIX-gunicorn.log" &

@@ -84,3 +84,25 @@ def escape_hatches_closed(app_configs, **kwargs):
             )
         )
     return found
+
+
+@register(deploy=True)
+def static_files_collected(app_configs, **kwargs):
+    """Hashed names are looked up in the manifest collectstatic writes: without it every page
+    would fail to render."""
+    from django.contrib.staticfiles.storage import ManifestFilesMixin
+    from django.core.files.storage import storages
+
+    storage = storages["staticfiles"]
+    if settings.DEBUG or not isinstance(storage, ManifestFilesMixin):
+        return []
+    if storage.exists(storage.manifest_name):
+        return []
+    return [
+        Error(
+            f"The static files are not collected in {settings.STATIC_ROOT}: pages cannot "
+            "name their styles and scripts.",
+            hint="Run `manage.py collectstatic --noinput` at each deploy (README, Production).",
+            id="legami.E004",
+        )
+    ]

@@ -31,7 +31,8 @@ class SecurityHeadersMiddleware:
                 "script-src 'self'",
                 "style-src 'self'",
                 f"img-src 'self' data: {tiles}".strip(),
-                "font-src 'self'",
+                # Bootstrap Italia's stylesheet carries one small icon font inline, as data.
+                "font-src 'self' data:",
                 "connect-src 'self'",
                 "object-src 'none'",
                 "base-uri 'none'",

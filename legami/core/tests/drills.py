@@ -59,6 +59,9 @@ def environment(database: Database, var_dir: Path, **extra: str) -> dict[str, st
     env.setdefault("LEGAMI_ALLOW_DEV_KEY", "1")
     # ...and made-up data where a seed asks for them (generate_data runs only on a demo site).
     env.setdefault("LEGAMI_DEMO", "1")
+    # ...serving the static sources as they are: collecting them (hashing, compressing) takes a
+    # minute the drills do not measure; the browser journeys serve the collected files.
+    env.setdefault("STATICFILES_BACKEND", "django.contrib.staticfiles.storage.StaticFilesStorage")
     env.update(
         DJANGO_SETTINGS_MODULE="legami.settings",
         DATABASE_URL=url(database),

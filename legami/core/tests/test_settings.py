@@ -142,3 +142,11 @@ def test_the_deploy_check_names_each_escape_hatch_left_open(tmp_path, variable, 
     assert check_id in result.stderr and words in result.stderr
     clean = _run(["manage.py", "check", "--deploy"], production_environment(tmp_path), tmp_path)
     assert check_id not in clean.stderr
+
+
+def test_the_deploy_check_asks_for_collectstatic_when_nothing_was_collected(tmp_path):
+    """A server serves hashed names from the manifest collectstatic writes: without it no page
+    could name its styles, so the deploy check fails before anyone visits."""
+    result = _run(["manage.py", "check", "--deploy"], production_environment(tmp_path), tmp_path)
+    assert result.returncode != 0
+    assert "legami.E004" in result.stderr and "collectstatic" in result.stderr
