@@ -60,7 +60,8 @@ def user_create(
 ) -> User:
     """Open an account with `role` (never a superuser's: that is a change, logged as one).
     Without `password` the account has none usable until its owner chooses one through
-    "forgotten password", which also proves the address is theirs."""
+    "forgotten password"; either way, mandatory verification asks them to confirm the
+    address at their first sign-in (unless a superuser vouches: `email_address_confirm`)."""
     policy.authorize(by, "manage_accounts")
     email = User.objects.normalize_email(email or "").strip().lower()
     if not email:
@@ -124,3 +125,24 @@ def user_update(*, by, user: User, **fields) -> User:
     purpose = "access changed" if set(changed) & set(ACCESS_FIELDS) else ""
     audit(by=by, action="update", obj=user, purpose=purpose, changes=changes)
     return user
+
+
+@transaction.atomic
+def second_factor_remove(*, by, user: User) -> int:
+    """Take away `user`'s second factor (a lost phone): on their next page they set up a new
+    one before reading anything, as the middleware asks of every personal-data role. The
+    number of authenticators removed (the app, its recovery codes, security keys)."""
+    from allauth.mfa.models import Authenticator
+
+    policy.authorize(by, "manage_accounts")
+    removed, _per_model = Authenticator.objects.filter(user=user).delete()
+    if removed:
+        audit(
+            by=by,
+            action="delete",
+            object_type="accounts.user",
+            object_id=str(user.pk),
+            purpose="second factor removed",
+            changes={"fields": ["second_factor"], "authenticators": removed},
+        )
+    return removed

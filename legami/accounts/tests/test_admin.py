@@ -156,3 +156,53 @@ def test_accounts_are_never_deleted_in_the_admin(personas, client_for):
     assert User.objects.filter(pk=citizen.pk).exists()
     page = client.get(_change(citizen)).content.decode()
     assert 'name="email"' not in page  # the owner's to change, where allauth verifies it
+
+
+def test_a_lost_second_factor_is_removed_through_the_service(personas, client_for):
+    from allauth.mfa.models import Authenticator
+
+    worker = personas[roles.LINK_WORKER]
+    totp = Authenticator.objects.get(user=worker)
+    client = client_for(roles.SUPERUSER)
+    page = client.get(f"/admin/mfa/authenticator/{totp.pk}/change/").content.decode()
+    assert totp.data["secret"] not in page  # it would sign in as her
+    response = client.post(
+        "/admin/mfa/authenticator/", {"action": "remove", "_selected_action": [totp.pk]}
+    )
+    assert response.status_code == 302
+    assert not Authenticator.objects.filter(user=worker).exists()
+    event = _events().get(purpose="second factor removed")
+    assert (event.object_id, event.action) == (str(worker.pk), "delete")
+    worker_client = client_for(roles.LINK_WORKER)
+    response = worker_client.get("/area-personale/")
+    assert response.status_code == 302 and "/accounts/2fa/totp/activate" in response["Location"]
+
+
+def test_addresses_second_factors_and_groups_are_not_written_in_the_admin(personas, client_for):
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.models import Authenticator
+
+    from legami.core.tests.read_only_admin import assert_read_only_in_admin
+
+    client = client_for(roles.SUPERUSER)
+    worker = personas[roles.LINK_WORKER]
+    assert_read_only_in_admin(client, EmailAddress.objects.get(user=worker))
+    assert_read_only_in_admin(client, Authenticator.objects.get(user=worker))
+    assert client.get("/admin/auth/group/").status_code == 404
+
+
+def test_an_address_is_vouched_for_through_the_service(personas, client_for):
+    from allauth.account.models import EmailAddress
+
+    worker = personas[roles.LINK_WORKER]
+    address = EmailAddress.objects.get(user=worker)
+    EmailAddress.objects.filter(pk=address.pk).update(verified=False)
+    before = AuditEvent.objects.filter(purpose="e-mail address confirmed").count()
+    response = client_for(roles.SUPERUSER).post(
+        "/admin/account/emailaddress/", {"action": "confirm", "_selected_action": [address.pk]}
+    )
+    assert response.status_code == 302
+    assert EmailAddress.objects.get(pk=address.pk).verified
+    event = AuditEvent.objects.filter(purpose="e-mail address confirmed").latest("at")
+    assert AuditEvent.objects.filter(purpose="e-mail address confirmed").count() == before + 1
+    assert event.actor_label == "superuser@test.legami.example"
