@@ -1,5 +1,8 @@
-"""The back office's two shapes, so that the admin never writes around a service.
+"""The back office's shapes, so that the admin never writes around a service.
 
+- ``ReadOnlyAdmin``: a model that has its own pages (and services) in the product, or is
+  official data loaded from its file; the back office shows it, and its actions, if any,
+  call services.
 - ``AuditedReadOnlyAdmin``: records about people, read-only, every list and record opened
   written to the access log.
 - ``ServiceAdmin``: a model whose add, change and delete each call the module's service (which
@@ -25,10 +28,9 @@ from .tasks import RetryScheduled
 from .views_helpers import add_service_errors
 
 
-class AuditedReadOnlyAdmin(admin.ModelAdmin):
-    """Back office for records about people: read-only (changes go through the modules'
-    services, as actions), and every list and every record opened is written to the access
-    log."""
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Shown, never written here: the product's pages write it through its services (which
+    check who may and log it); an action on the list may call one of those services."""
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -38,6 +40,12 @@ class AuditedReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class AuditedReadOnlyAdmin(ReadOnlyAdmin):
+    """Back office for records about people: read-only (changes go through the modules'
+    services, as actions), and every list and every record opened is written to the access
+    log."""
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)

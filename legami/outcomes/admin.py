@@ -1,11 +1,14 @@
 """Back office for impact measurement. The instrument library is data loaded by migration and
-checked by `services.instrument_check`; here it is read-mostly. Responses are personal data:
-read-only, and each view is written to the access log."""
+checked by `services.instrument_check`; here only its names and wording change, through
+`services_instruments` (logged). Questionnaires built in Legami are read-only here (their
+pages edit them). Responses are personal data: read-only, and each view is written to the
+access log."""
 
 from django.contrib import admin
 
 from legami.core.admin import AuditedReadOnlyAdmin
 
+from . import services_instruments
 from .models import Answer, Instrument, InstrumentItem, InterpretationBand, Response
 
 
@@ -76,8 +79,31 @@ class InstrumentAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        custom = obj is not None and obj.is_custom
+        return not custom and super().has_change_permission(request, obj)
+
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def save_model(self, request, obj, form, change):
+        pass  # written with its items and bands in save_related, by the one service call
+
+    def save_related(self, request, form, formsets, change):
+        rows = {}
+        for formset in formsets:
+            changed = [f for f in formset.forms if f.instance.pk and f.has_changed()]
+            rows[formset.model] = {f.instance.pk: f.cleaned_data for f in changed}
+            # Nothing is saved by the formset; Django's history still reads what changed.
+            formset.new_objects, formset.deleted_objects = [], []
+            formset.changed_objects = [(f.instance, f.changed_data) for f in changed]
+        services_instruments.instrument_wording_update(
+            by=request.user,
+            instrument=form.instance,
+            items=rows.get(InstrumentItem),
+            bands=rows.get(InterpretationBand),
+            **{k: form.cleaned_data[k] for k in services_instruments.INSTRUMENT_FIELDS},
+        )
 
 
 class AnswerInline(admin.TabularInline):

@@ -3,12 +3,10 @@ renews it, so the next page shows the change."""
 
 from datetime import timedelta
 
-from django.contrib import admin
-from django.test import RequestFactory
 from django.utils import timezone
 
 from legami.directory import queries, services
-from legami.directory.models import Activity, TaxonomyTerm
+from legami.directory.models import Activity
 
 SEARCH = "/attivita/"
 
@@ -54,65 +52,6 @@ def test_each_language_sees_its_own_label_after_a_rename(world, client, personas
     assert "Feeling alone" in english
     italian = client.get(SEARCH, headers={"accept-language": "it"}).content.decode()
     assert term.name in italian and "Feeling alone" not in italian
-
-
-def test_a_term_saved_in_the_back_office_goes_through_the_service(world, client, personas):
-    term = TaxonomyTerm.objects.get(pk=world["term"].pk)
-    assert term.name in client.get(SEARCH).content.decode()
-    model_admin = admin.site._registry[TaxonomyTerm]
-    request = RequestFactory().post("/")
-    request.user = personas["superuser"]
-    form_class = model_admin.get_form(request, term, change=True)
-    data = {
-        "taxonomy": term.taxonomy_id,
-        "code": " Sola Mente ",
-        "parent": "",
-        "name": "Isolamento sociale",
-        "name_en": term.name_en,
-        "name_fr": term.name_fr,
-        "description": "",
-        "term_uri": "",
-        "position": term.position,
-        "extra": "{}",
-    }
-    form = form_class(data, instance=term)
-    assert form.is_valid(), form.errors
-    model_admin.save_model(request, form.save(commit=False), form, change=True)
-    term.refresh_from_db()
-    assert term.code == "sola-mente"  # normalised by the service's check
-    assert "Isolamento sociale" in client.get(SEARCH).content.decode()
-
-    other = TaxonomyTerm.objects.exclude(taxonomy=term.taxonomy).first()
-    form = form_class({**data, "parent": other.pk}, instance=term)
-    assert not form.is_valid() and "parent" in form.errors
-
-
-def test_the_back_office_checks_activities_with_the_services_rules(world, personas):
-    activity = world["activity"]
-    model_admin = admin.site._registry[Activity]
-    request = RequestFactory().post("/")
-    request.user = personas["superuser"]
-    form_class = model_admin.get_form(request, activity, change=True)
-    data = {k: ("" if v is None else v) for k, v in form_class(instance=activity).initial.items()}
-    data["terms"] = [t.pk for t in activity.terms.all()]
-    data["languages"] = "IT; xx"
-    data["min_age"], data["max_age"] = 70, 18
-    form = form_class(data, instance=activity)
-    assert not form.is_valid() and "languages" in form.errors
-
-    data["languages"] = "IT; en"
-    form = form_class(data, instance=activity)
-    assert not form.is_valid() and "max_age" in form.errors
-
-    data["min_age"] = 10
-    data["place"] = world["outside_place"].pk
-    form = form_class(data, instance=activity)
-    assert not form.is_valid() and "place" in form.errors
-
-    data["place"] = world["place"].pk
-    form = form_class(data, instance=activity)
-    assert form.is_valid(), form.errors
-    assert form.cleaned_data["languages"] == "it,en"
 
 
 def test_stale_listings_are_counted_for_the_manage_page(world, personas):
