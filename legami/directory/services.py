@@ -1,19 +1,21 @@
-"""Every write of the directory: validated, atomic, audited. Pages, API, admin, imports and
-commands all come through here."""
+"""Every write of the directory: validated, atomic, audited. Each service checks first, itself,
+that `by` may do it on that object (the module's policy: 403 for a wrong role, 404 for an
+object outside their scope; `by=None` is the system). Pages, API, admin, imports and commands
+all come through here."""
 
 import uuid
 from datetime import date, datetime, timedelta
 
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from legami.core.audit import audit
-from legami.core.roles import SUPERUSER, effective_role
+from legami.core.roles import TERRITORY_ADMIN, effective_role
 from legami.network.models import Organisation
-from legami.network.queries import organisations_editable
 from legami.territory.queries import comuni_in_scope
 
 from . import recurrence, text
@@ -28,6 +30,7 @@ from .models import (
     Taxonomy,
     TaxonomyTerm,
 )
+from .permissions import policy
 
 # Italy's bounding box, islands included (Lampedusa to the Brenner, Sardinia to Otranto).
 ITALY_LATITUDE = (35.4, 47.1)
@@ -118,19 +121,23 @@ SCHEDULE_FIELDS = (
 )
 
 
+def _authorize_status(by, activity: Activity) -> None:
+    """A listing's status is changed by those who keep it and by the territory admins who
+    moderate the territory it is held in: 403 for a role that does neither, 404 for a listing
+    within neither scope."""
+    refusal = PermissionDenied
+    for action in ("manage_listings", "moderate"):
+        try:
+            policy.authorize(by, action, activity)
+            return
+        except PermissionDenied:
+            continue
+        except Http404:
+            refusal = Http404
+    raise refusal
+
+
 # --- checks shared by pages, API and imports --------------------------------------------------
-def check_organisation(by, organisation: Organisation) -> None:
-    """Providers list for their own organisations, territory admins for those in their
-    territory. `by=None` is the system itself (imports run by an operator, the generator)."""
-    if by is None or effective_role(by) == SUPERUSER:
-        return
-    allowed = organisations_editable(by, Organisation.objects.filter(pk=organisation.pk))
-    if not allowed.exists():
-        raise ValidationError(
-            {"organisation": _("You cannot publish listings for this organisation.")}
-        )
-
-
 def check_coordinates(latitude, longitude) -> None:
     if (latitude is None) != (longitude is None):
         raise ValidationError({"longitude": _("Give both latitude and longitude, or neither.")})
@@ -262,6 +269,7 @@ def taxonomy_term_save(
     parent=None,
     term: TaxonomyTerm | None = None,
 ) -> TaxonomyTerm:
+    policy.authorize(by, "manage_taxonomy")
     code = check_term(taxonomy=taxonomy, code=code, parent=parent, term=term)
     term = term or TaxonomyTerm(taxonomy=taxonomy)
     for key, value in {
@@ -282,14 +290,15 @@ def taxonomy_term_save(
 
 
 # --- places -----------------------------------------------------------------------------------
-def _clean_place(by, data: dict, *, new: bool) -> dict:
+def _clean_place(by, data: dict, *, moved: bool) -> dict:
     check_coordinates(data.get("latitude"), data.get("longitude"))
     comune = data.get("comune")
+    # A choice on the form, not an object looked up: a message on the field, not a 404.
     if (
-        new
+        moved
         and by is not None
         and comune is not None
-        and effective_role(by) == "territory_admin"
+        and effective_role(by) == TERRITORY_ADMIN
         and not comuni_in_scope(by).filter(pk=comune.pk).exists()
     ):
         raise ValidationError({"comune": _("This comune is outside your territory.")})
@@ -298,8 +307,8 @@ def _clean_place(by, data: dict, *, new: bool) -> dict:
 
 @transaction.atomic
 def place_create(*, by, organisation: Organisation, **fields) -> Place:
-    check_organisation(by, organisation)
-    data = _clean_place(by, {k: fields[k] for k in PLACE_FIELDS if k in fields}, new=True)
+    policy.authorize(by, "add_place", organisation)
+    data = _clean_place(by, {k: fields[k] for k in PLACE_FIELDS if k in fields}, moved=True)
     place = Place(organisation=organisation, extra=fields.get("extra") or {}, **data)
     place.full_clean()
     place.save()
@@ -309,8 +318,11 @@ def place_create(*, by, organisation: Organisation, **fields) -> Place:
 
 @transaction.atomic
 def place_update(*, by, place: Place, **fields) -> Place:
+    policy.authorize(by, "manage_places", place)
     place = Place.objects.select_for_update().get(pk=place.pk)
-    data = _clean_place(by, {k: fields.get(k, getattr(place, k)) for k in PLACE_FIELDS}, new=False)
+    data = {k: fields.get(k, getattr(place, k)) for k in PLACE_FIELDS}
+    moved = data["comune"] is not None and data["comune"].pk != place.comune_id
+    data = _clean_place(by, data, moved=moved)
     for key, value in data.items():
         setattr(place, key, value)
     place.full_clean()
@@ -341,7 +353,7 @@ def activity_create(
     last_verified_on: date | None = None,
     **fields,
 ) -> Activity:
-    check_organisation(by, organisation)
+    policy.authorize(by, "add_listing", organisation)
     data = _clean_activity(by, organisation, {k: fields[k] for k in ACTIVITY_FIELDS if k in fields})
     activity = Activity(
         organisation=organisation,
@@ -360,6 +372,7 @@ def activity_create(
 
 @transaction.atomic
 def activity_update(*, by, activity: Activity, terms=None, **fields) -> Activity:
+    policy.authorize(by, "manage_listings", activity)
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
     data = _clean_activity(
         by,
@@ -393,6 +406,7 @@ ALLOWED_STATUS = {
 
 @transaction.atomic
 def activity_set_status(*, by, activity: Activity, status: str, note: str = "") -> Activity:
+    _authorize_status(by, activity)
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
     if status not in ActivityStatus.values:
         raise ValidationError({"status": _("Unknown status.")})
@@ -427,6 +441,7 @@ def activity_set_status(*, by, activity: Activity, status: str, note: str = "") 
 
 @transaction.atomic
 def activity_verify(*, by, activity: Activity) -> Activity:
+    policy.authorize(by, "manage_listings", activity)
     Activity.objects.filter(pk=activity.pk).update(
         last_verified_on=timezone.localdate(), reverify_reminded_on=None
     )
@@ -442,6 +457,7 @@ def needs_reverification(activity: Activity, today: date | None = None) -> bool:
 # --- schedules and costs ------------------------------------------------------------------------
 @transaction.atomic
 def schedule_add(*, by, activity: Activity, **fields) -> Schedule:
+    policy.authorize(by, "manage_listings", activity)
     data = {k: fields[k] for k in SCHEDULE_FIELDS if k in fields}
     data["byday"] = ",".join(
         p.strip().upper() for p in (data.get("byday") or "").split(",") if p.strip()
@@ -462,6 +478,8 @@ def schedule_add(*, by, activity: Activity, **fields) -> Schedule:
 
 @transaction.atomic
 def schedule_remove(*, by, schedule: Schedule) -> None:
+    policy.authorize(by, "manage_listings", schedule.activity)
+    schedule = Schedule.objects.select_for_update().get(pk=schedule.pk)
     activity = schedule.activity
     schedule.delete()
     reindex(activity)
@@ -470,6 +488,7 @@ def schedule_remove(*, by, schedule: Schedule) -> None:
 
 @transaction.atomic
 def schedule_exception_add(*, by, schedule: Schedule, date: date, reason: str = ""):
+    policy.authorize(by, "manage_listings", schedule.activity)
     if schedule.valid_to and date > schedule.valid_to or date < schedule.valid_from:
         raise ValidationError({"date": _("This date is outside the schedule's validity.")})
     exception, _created = ScheduleException.objects.get_or_create(
@@ -482,6 +501,7 @@ def schedule_exception_add(*, by, schedule: Schedule, date: date, reason: str = 
 
 @transaction.atomic
 def cost_option_add(*, by, activity: Activity, label: str, amount, **fields) -> CostOption:
+    policy.authorize(by, "manage_listings", activity)
     if amount is None or amount < 0:
         raise ValidationError({"amount": _("A cost cannot be below zero.")})
     option = CostOption(
@@ -500,6 +520,8 @@ def cost_option_add(*, by, activity: Activity, label: str, amount, **fields) -> 
 
 @transaction.atomic
 def cost_option_remove(*, by, option: CostOption) -> None:
+    policy.authorize(by, "manage_listings", option.activity)
+    option = CostOption.objects.select_for_update().get(pk=option.pk)
     activity = option.activity
     option.delete()
     reindex(activity)
