@@ -27,6 +27,7 @@ from legami.territory.queries import resolve_comune
 
 from .. import services
 from ..models import Place
+from ..permissions import policy
 from . import mapping as m
 from .activity_import import ActivityImport
 from .reader import read_path
@@ -85,10 +86,12 @@ def resolve_fallback_comune(text: str) -> Comune:
 
 
 def import_path(path, *, fallback_comune=None, by=None, dry_run=False) -> ImportResult:
+    policy.authorize(by, "import_hsds")  # before reading a file on the server's disk
     return import_bundle(read_path(path), fallback_comune=fallback_comune, by=by, dry_run=dry_run)
 
 
 def import_bundle(bundle, *, fallback_comune=None, by=None, dry_run=False) -> ImportResult:
+    policy.authorize(by, "import_hsds")
     importer = _Importer(bundle, fallback_comune, by, dry_run)
     importer.check()
     with transaction.atomic():

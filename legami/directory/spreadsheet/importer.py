@@ -30,6 +30,7 @@ from legami.core.roles import SUPERUSER, effective_role
 
 from .. import recurrence
 from ..models import ActivityStatus, Frequency, Schedule
+from ..permissions import policy
 from . import columns as col
 from . import reader
 
@@ -91,7 +92,9 @@ class ImportReport:
 
 def import_activities(*, by, file, filename: str = "", dry_run: bool = True) -> ImportReport:
     """Check (and unless `dry_run`, write) the activities of a spreadsheet. Never raises for
-    bad input: every problem is in the report, and with any problem nothing is written."""
+    bad input: every problem is in the report, and with any problem nothing is written. A
+    row for an organisation `by` does not keep is one of those problems."""
+    policy.authorize(by, "import")
     filename = os.path.basename(str(filename or getattr(file, "name", "") or ""))[:120]
     report = ImportReport(filename=filename, dry_run=dry_run)
     try:

@@ -4,7 +4,6 @@ into its object or raise `CellError` with what to write instead."""
 
 import re
 
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
@@ -16,7 +15,6 @@ from legami.network.queries import organisations_editable
 from legami.territory.models import Comune
 from legami.territory.queries import comuni_in_scope
 
-from .. import services
 from ..models import Taxonomy, TaxonomyTerm
 from . import parsers
 
@@ -125,12 +123,7 @@ class Lookups:
                 )
             organisation = matches[0]
         if organisation.pk not in self.editable:
-            try:
-                services.check_organisation(self.by, organisation)
-            except ValidationError as error:
-                raise parsers.CellError(
-                    " ".join(error.message_dict.get("organisation", error.messages))
-                ) from None
+            # One row among many: a problem in the report, not a 404 for the whole file.
             raise parsers.CellError(_("You cannot publish listings for this organisation."))
         return organisation
 

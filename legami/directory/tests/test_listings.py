@@ -6,6 +6,7 @@ from datetime import date, time, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
@@ -190,7 +191,7 @@ def test_provider_cannot_list_for_another_organisation(world, client_for, person
         },
     )
     assert 'href="#id_organisation"' in _errors(response)
-    with pytest.raises(ValidationError):
+    with pytest.raises(Http404):
         services.activity_create(
             by=personas["provider"],
             organisation=world["outside_org"],

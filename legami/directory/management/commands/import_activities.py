@@ -8,6 +8,7 @@ Without --as the import runs as the system (no permission check), for operators 
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -41,7 +42,12 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(_("There is no file %(path)s.") % {"path": path})
-        report = import_activities(by=by, file=path, filename=path.name, dry_run=dry_run)
+        try:
+            report = import_activities(by=by, file=path, filename=path.name, dry_run=dry_run)
+        except PermissionDenied:
+            raise CommandError(
+                _("%(email)s may not import activities.") % {"email": as_email}
+            ) from None
         for warning in report.warnings:
             self.stderr.write(self.style.WARNING(warning))
         for problem in report.problems:
