@@ -9,7 +9,7 @@ with its weaknesses shown too (a reason can be a warning).
 from dataclasses import dataclass, field
 from datetime import time
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,8 +17,8 @@ from django.utils.translation import gettext_lazy
 from legami.directory.models import Activity, ActivityStatus, Schedule
 from legami.directory.queries import _bounding_box, distance_km
 
-from .models import HOLDING_PLACE, Referral, ReferralSettings
-from .services import referral_capacity, settings_for
+from .models import Referral, ReferralSettings
+from .services import places_held, places_left, settings_for
 
 # Beyond this, an inner-area person without a car rarely goes: distance scores 0.
 MAX_DISTANCE_KM = 40.0
@@ -114,7 +114,7 @@ def suggest(referral: Referral, *, limit: int = 20) -> list[Suggestion]:
     candidates = (
         Activity.objects.filter(status=ActivityStatus.PUBLISHED, accepts_referrals=True)
         .select_related("place__comune", "organisation")
-        .annotate(held=Count("enrolments", filter=Q(enrolments__status__in=HOLDING_PLACE)))
+        .annotate(held=places_held())
         .prefetch_related(
             Prefetch("terms", to_attr="term_list"),
             Prefetch("schedules", to_attr="schedule_list"),
@@ -127,13 +127,14 @@ def suggest(referral: Referral, *, limit: int = 20) -> list[Suggestion]:
             Q(place__comune=comune) | Q(place=None, organisation__comune=comune)
         )
     if needs:
-        candidates = candidates.filter(terms__in=list(needs)).distinct()
+        candidates = candidates.filter(
+            pk__in=Activity.objects.filter(terms__in=list(needs)).values("pk")
+        )
     languages = {code.strip() for code in beneficiary.languages.split(",") if code.strip()}
     total_weight = sum(weights.values()) or 1
     suggestions = []
     for activity in candidates[:500]:
-        capacity = referral_capacity(activity)
-        left = None if capacity is None else max(capacity - activity.held, 0)
+        left = places_left(activity)
         if left == 0:
             continue
         scores: dict[str, float] = {}

@@ -6,6 +6,8 @@ from .enrolment import (
     enrolment_create,
     enrolment_respond,
     enrolment_withdraw,
+    places_held,
+    places_left,
     places_taken,
     referral_capacity,
 )
@@ -66,6 +68,8 @@ __all__ = [
     "enrolment_withdraw",
     "find_duplicate",
     "link_workers_for",
+    "places_held",
+    "places_left",
     "places_taken",
     "referral_assign",
     "referral_capacity",

@@ -4,7 +4,8 @@ from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,6 +39,32 @@ def referral_capacity(activity: Activity) -> int | None:
 
 def places_taken(activity_id: int) -> int:
     return Enrolment.objects.filter(activity_id=activity_id, status__in=HOLDING_PLACE).count()
+
+
+def places_held():
+    """The places an activity's enrolments hold now, for annotating activities: a subquery,
+    counted apart from any join of the activity's query (counted over its join with the needs
+    it addresses, a place once counted once per need the person has)."""
+    held = (
+        Enrolment.objects.filter(activity=OuterRef("pk"), status__in=HOLDING_PLACE)
+        .order_by()
+        .values("activity")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(held), 0)
+
+
+def places_left(activity) -> int | None:
+    """Places left for referred people (None: no limit given), from `held` when the activity
+    was annotated with places_held(), else counted."""
+    capacity = referral_capacity(activity)
+    if capacity is None:
+        return None
+    held = getattr(activity, "held", None)
+    if held is None:
+        held = places_taken(activity.pk)
+    return max(capacity - held, 0)
 
 
 @transaction.atomic

@@ -6,7 +6,14 @@ from django.utils.translation import gettext as _
 
 from legami.core.audit import audit
 
-from ..models import ENDED_STATUSES, Referral, ReferralEvent, Status
+from ..models import (
+    ENDED_STATUSES,
+    HOLDING_PLACE,
+    EnrolmentStatus,
+    Referral,
+    ReferralEvent,
+    Status,
+)
 
 # From each status, where a link worker may take a referral. Ended ones go nowhere: a new
 # need is a new referral, so the closed one keeps its history intact.
@@ -39,6 +46,18 @@ def check_transition(referral: Referral, to: str) -> None:
         )
 
 
+def release_places(referral: Referral, *, completed: bool) -> int:
+    """A path that ends frees the places it held, for the next person: an activity attended to
+    the end is completed, anything still waiting or under way is withdrawn."""
+    holding = referral.enrolments.filter(status__in=HOLDING_PLACE)
+    freed = 0
+    if completed:
+        freed += holding.filter(status=EnrolmentStatus.ACCEPTED).update(
+            status=EnrolmentStatus.COMPLETED
+        )
+    return freed + holding.update(status=EnrolmentStatus.WITHDRAWN)
+
+
 def record_transition(referral: Referral, *, by, to: str, note: str = "", now=None) -> Referral:
     """Move and write the timeline step and the audit row; callers check the rules first."""
     now = now or timezone.now()
@@ -52,6 +71,8 @@ def record_transition(referral: Referral, *, by, to: str, note: str = "", now=No
         referral.closed_at = now
         fields.append("closed_at")
     referral.save(update_fields=fields)
+    if to in ENDED_STATUSES:
+        release_places(referral, completed=to == Status.COMPLETED)
     ReferralEvent.objects.create(
         referral=referral,
         by=by if by is not None and by.is_authenticated else None,
