@@ -37,8 +37,11 @@ class SessionForm(forms.ModelForm):
         fields = ["course", *SESSION_FIELDS]
         widgets = {"starts_at": WHEN, "ends_at": WHEN}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, comuni=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if comuni is not None:
+            # Those the user runs: another territory's comune is not theirs to organise in.
+            self.fields["comune"].queryset = comuni
         self.fields["comune"].widget = forms.TextInput(
             attrs={"inputmode": "numeric", "placeholder": "053001"}
         )
@@ -49,5 +52,6 @@ class SessionForm(forms.ModelForm):
             "Where it takes place; for an online session, the comune that organises it."
         )
         self.fields["comune"].error_messages["invalid_choice"] = _(
-            "No comune has this ISTAT code (six digits, e.g. 053001 for Arcidosso)."
+            "No comune of your territory has this ISTAT code (six digits, e.g. 053001 for "
+            "Arcidosso)."
         )

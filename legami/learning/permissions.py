@@ -1,5 +1,5 @@
 from legami.core.permissions import Policy, anyone, only
-from legami.core.roles import TERRITORY_ADMIN
+from legami.core.roles import DPO, TERRITORY_ADMIN
 
 from .scopes import sessions_in_territory
 
@@ -13,5 +13,6 @@ policy = Policy(
             scope=sessions_in_territory,
             description="Run courses: sessions, registrations, attendance",
         ),
+        "forget": only(DPO, description="Erase a person's registrations (right to erasure)"),
     },
 )

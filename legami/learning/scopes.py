@@ -7,5 +7,9 @@ from legami.territory.queries import comuni_in_scope
 
 
 def sessions_in_territory(user, queryset: QuerySet) -> QuerySet:
-    prefix = "session__" if queryset.model._meta.model_name == "registration" else ""
+    """Sessions, registrations, or comuni (where a new session is to be organised)."""
+    model = queryset.model._meta.model_name
+    if model == "comune":
+        return queryset.filter(pk__in=comuni_in_scope(user))
+    prefix = "session__" if model == "registration" else ""
     return queryset.filter(**{f"{prefix}comune__in": comuni_in_scope(user)})

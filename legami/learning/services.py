@@ -10,10 +10,9 @@ from django.utils.translation import gettext as _
 
 from legami.core.audit import audit
 from legami.core.emails import enqueue_templated_email
-from legami.core.roles import TERRITORY_ADMIN, effective_role
-from legami.territory.queries import comuni_in_scope
 
 from .models import Course, Registration, RegistrationStatus, TrainingSession
+from .permissions import policy
 
 COURSE_FIELDS = (
     "title",
@@ -34,6 +33,7 @@ RATE_LIMITS = {"training:sent": 10, "training:tried": 40}
 
 @transaction.atomic
 def course_create(*, by, data: dict) -> Course:
+    policy.authorize(by, "manage")
     course = Course(created_by=by, **{k: data[k] for k in COURSE_FIELDS if k in data})
     course.full_clean()
     course.save()
@@ -43,6 +43,10 @@ def course_create(*, by, data: dict) -> Course:
 
 @transaction.atomic
 def session_create(*, by, course: Course, data: dict) -> TrainingSession:
+    policy.authorize(by, "manage")
+    if data.get("comune") is not None:
+        # Online sessions too: the comune that organises it decides who runs it.
+        policy.authorize(by, "manage", data["comune"])
     session = TrainingSession(course=course, **{k: data.get(k) for k in SESSION_FIELDS})
     session.address = session.address or ""
     session.online_url = session.online_url or ""
@@ -52,22 +56,13 @@ def session_create(*, by, course: Course, data: dict) -> TrainingSession:
     if session.capacity is not None and session.capacity < 1:
         errors["capacity"] = _("A session has at least one place.")
     if not session.comune_id:
-        # Online sessions too: the comune that organises it decides who runs it.
         errors["comune"] = _("Give the comune where it takes place (or that organises it online).")
-    elif by is not None and not _runs_comune(by, session.comune_id):
-        errors["comune"] = _("This comune is outside your territory.")
     if errors:
         raise ValidationError(errors)
     session.full_clean()
     session.save()
     audit(by=by, action="create", obj=session, purpose="training")
     return session
-
-
-def _runs_comune(user, comune_id) -> bool:
-    if effective_role(user) != TERRITORY_ADMIN:
-        return True  # seeds and commands; pages let only territory administrators in
-    return comuni_in_scope(user).filter(pk=comune_id).exists()
 
 
 def places_left(session: TrainingSession) -> int:
@@ -84,6 +79,7 @@ def registration_create(*, by, session: TrainingSession, data: dict) -> Registra
     same page, the same status) and nothing is saved: the owner of the address learns by e-mail
     that they were already registered. Whether someone takes part in a course is theirs to
     know, not something the public form may tell whoever types their address."""
+    policy.authorize(by, "register", session)
     session = TrainingSession.objects.select_for_update().get(pk=session.pk)
     if session.starts_at <= timezone.now():
         raise ValidationError(_("Registrations are closed: the session has already started."))
@@ -144,6 +140,7 @@ def _confirm(registration, session, language) -> None:
 
 @transaction.atomic
 def registration_cancel(*, by, registration: Registration) -> Registration:
+    policy.authorize(by, "manage", registration)
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     registration.status = RegistrationStatus.CANCELLED
     registration.save(update_fields=["status"])
@@ -154,6 +151,7 @@ def registration_cancel(*, by, registration: Registration) -> Registration:
 @transaction.atomic
 def attendance_record(*, by, session: TrainingSession, present_ids: set[int]) -> int:
     """Mark who attended among the confirmed registrations; the others as absent."""
+    policy.authorize(by, "manage", session)
     if session.starts_at > timezone.now():
         raise ValidationError(_("Attendance is recorded once the session has started."))
     confirmed = session.registrations.filter(status=RegistrationStatus.CONFIRMED)
@@ -192,6 +190,7 @@ def _erase(registrations) -> int:
 def registrations_forget(*, by, email: str) -> int:
     """The right to erasure: every registration under `email` keeps only its session and
     attendance (the course's counts stay right); returns how many were erased."""
+    policy.authorize(by, "forget")
     found = Registration.objects.select_for_update().filter(email=(email or "").strip().lower())
     count = _erase(found)
     audit(

@@ -14,6 +14,7 @@ from legami.core import ratelimit
 from legami.core.audit import audit_shown
 from legami.core.permissions import permission_required
 from legami.core.views_helpers import submit_form
+from legami.territory.models import Comune
 
 from . import queries, services
 from .forms import CourseForm, RegistrationForm, SessionForm
@@ -78,7 +79,10 @@ def manage(request):
     adding_course = request.method == "POST" and not adding_session
     # The two forms share field names (title): the course form's prefix keeps ids apart.
     course_form = CourseForm(request.POST if adding_course else None, prefix="new-course")
-    session_form = SessionForm(request.POST if adding_session else None)
+    session_form = SessionForm(
+        request.POST if adding_session else None,
+        comuni=policy.scope(request.user, "manage", Comune.objects.all()),
+    )
     if request.method == "POST":
         if adding_session:
             saved = submit_form(

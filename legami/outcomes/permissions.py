@@ -4,6 +4,7 @@ from legami.core.roles import EVALUATOR, LINK_WORKER, PROVIDER, TERRITORY_ADMIN
 from .scopes import (
     evidence_in_scope,
     indicators_in_territory,
+    organisations_answering,
     referrals_in_territory,
     referrals_to_measure,
     responses_in_territory,
@@ -60,7 +61,9 @@ policy = Policy(
             description="Open organisation surveys and event feedback; read their results",
         ),
         "survey_answer": only(
-            PROVIDER, description="Answer an organisation survey on behalf of one's organisation"
+            PROVIDER,
+            scope=organisations_answering,
+            description="Answer an organisation survey on behalf of one's organisation",
         ),
         "feedback": anyone(description="Give anonymous feedback on an event through its link"),
         "indicators_read": only(

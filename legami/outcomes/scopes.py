@@ -4,7 +4,7 @@ evaluators everywhere; nobody else sees a score."""
 
 from django.db.models import Q, QuerySet
 
-from legami.core.roles import EVALUATOR, SUPERUSER, TERRITORY_ADMIN, effective_role
+from legami.core.roles import EVALUATOR, LINK_WORKER, SUPERUSER, TERRITORY_ADMIN, effective_role
 from legami.directory.queries import published_activities
 from legami.directory.scopes import activities_in_territory
 from legami.network.models import Programme
@@ -13,8 +13,19 @@ from legami.referrals.scopes import referrals_workable
 from legami.territory.queries import comuni_in_scope
 
 
-def referrals_to_measure(user, referrals: QuerySet) -> QuerySet:
-    return referrals_workable(user, referrals)
+def referrals_to_measure(user, queryset: QuerySet) -> QuerySet:
+    """Referrals, or people: a link worker measures the people of their territory."""
+    if _model(queryset) == "beneficiary":
+        if effective_role(user) != LINK_WORKER:
+            return queryset.none()
+        return queryset.filter(comune__in=comuni_in_scope(user))
+    return referrals_workable(user, queryset)
+
+
+def _model(queryset: QuerySet) -> str:
+    # A scope also answers for the object a new record is attached to (a programme, a
+    # person...): the service asks it before the record exists.
+    return queryset.model._meta.model_name
 
 
 def responses_in_territory(user, responses: QuerySet) -> QuerySet:
@@ -47,9 +58,7 @@ def runs_programme(user, programme) -> bool:
     """Whether a user defines the indicators of `programme` (the indicators_edit rule)."""
     from .permissions import policy  # the policy names this module's scopes
 
-    return policy.allows(user, "indicators_edit") and (
-        programmes_run(user).filter(pk=programme.pk).exists()
-    )
+    return policy.can(user, "indicators_edit", programme)
 
 
 def programmes_evaluated(user) -> QuerySet:
@@ -79,25 +88,45 @@ def programmes_with_evidence(user) -> QuerySet:
     return Programme.objects.none()
 
 
-def evidence_in_scope(user, evidence: QuerySet) -> QuerySet:
-    return evidence.filter(programme__in=programmes_with_evidence(user))
+def evidence_in_scope(user, queryset: QuerySet) -> QuerySet:
+    """Evidence, or the programmes new evidence may be recorded for."""
+    if _model(queryset) == "programme":
+        return queryset.filter(pk__in=programmes_with_evidence(user).values("pk"))
+    return queryset.filter(programme__in=programmes_with_evidence(user))
 
 
-def surveys_in_territory(user, surveys: QuerySet) -> QuerySet:
+def surveys_in_territory(user, queryset: QuerySet) -> QuerySet:
     """Evaluators read every survey; a territory administrator those of the programmes they
-    run and the ones they opened themselves."""
+    run and the ones they opened themselves. Asked of a programme or an activity: whether a
+    new survey may be about it."""
     role = effective_role(user)
+    model = _model(queryset)
     if role == EVALUATOR:
-        return surveys
-    if role == TERRITORY_ADMIN:
-        return surveys.filter(Q(programme__in=programmes_run(user)) | Q(created_by=user))
-    return surveys.none()
+        return queryset
+    if role != TERRITORY_ADMIN:
+        return queryset.none()
+    if model == "programme":
+        return queryset.filter(pk__in=programmes_run(user).values("pk"))
+    if model == "activity":
+        return activities_in_territory(user, queryset)
+    return queryset.filter(Q(programme__in=programmes_run(user)) | Q(created_by=user))
 
 
-def indicators_in_territory(user, indicators: QuerySet) -> QuerySet:
-    if effective_role(user) == TERRITORY_ADMIN:
-        return indicators.filter(programme__in=programmes_run(user))
-    return indicators.none()
+def indicators_in_territory(user, queryset: QuerySet) -> QuerySet:
+    """Indicators, or the programmes a new indicator may be defined for."""
+    if effective_role(user) != TERRITORY_ADMIN:
+        return queryset.none()
+    if _model(queryset) == "programme":
+        return queryset.filter(pk__in=programmes_run(user).values("pk"))
+    return queryset.filter(programme__in=programmes_run(user))
+
+
+def organisations_answering(user, queryset: QuerySet) -> QuerySet:
+    """A member answers organisation surveys for their own organisations only; which surveys
+    ask which organisations is the survey's rule (services_surveys.organisations_to_answer)."""
+    if _model(queryset) == "organisation":
+        return queryset.filter(memberships__person__user=user).distinct()
+    return queryset
 
 
 def programmes_surveyed(user) -> QuerySet:

@@ -24,6 +24,7 @@ from legami.referrals.services import active_consents
 
 from . import questions, scoring
 from .models import FOLLOW_UPS, Answer, Instrument, Mode, Purpose, Response, Timepoint
+from .permissions import policy
 
 
 def instrument_check(instrument: Instrument) -> None:
@@ -48,7 +49,9 @@ def response_record(
 ) -> Response:
     """Record one administration of `instrument` to `beneficiary` and score it. Unanswered items
     are allowed (value None): the response is then incomplete and, when the instrument's rule
-    says so, has no score."""
+    says so, has no score. By a link worker of the person's territory (`by=None`: the person
+    themselves through a self-completion link, or the system)."""
+    policy.authorize(by, "administer", referral if referral is not None else beneficiary)
     # Lock the person's row: two follow-ups recorded at once see the same baselines.
     beneficiary = Beneficiary.objects.select_for_update().get(pk=beneficiary.pk)
     check_can_measure(instrument, beneficiary)

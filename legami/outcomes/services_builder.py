@@ -14,6 +14,7 @@ from legami.core.audit import audit
 
 from . import questions
 from .models import Instrument, InstrumentItem, InstrumentSection, ItemKind, Purpose
+from .permissions import policy
 
 QUESTIONNAIRE_FIELDS = (
     "name",
@@ -47,6 +48,7 @@ def _code(name: str) -> str:
 
 @transaction.atomic
 def questionnaire_create(*, by, data: dict) -> Instrument:
+    policy.authorize(by, "build")
     instrument = Instrument(
         code=_code(data.get("name") or ""),
         is_custom=True,
@@ -64,6 +66,7 @@ def questionnaire_create(*, by, data: dict) -> Instrument:
 
 @transaction.atomic
 def questionnaire_update(*, by, instrument: Instrument, data: dict) -> Instrument:
+    policy.authorize(by, "build")
     instrument = Instrument.objects.select_for_update().get(pk=instrument.pk)
     check_draft(instrument)
     for key in QUESTIONNAIRE_FIELDS:
@@ -77,6 +80,7 @@ def questionnaire_update(*, by, instrument: Instrument, data: dict) -> Instrumen
 
 @transaction.atomic
 def section_add(*, by, instrument: Instrument, data: dict) -> InstrumentSection:
+    policy.authorize(by, "build")
     instrument = Instrument.objects.select_for_update().get(pk=instrument.pk)
     check_draft(instrument)
     number = (instrument.sections.aggregate(n=Max("number"))["n"] or 0) + 1
@@ -134,6 +138,7 @@ def _item_errors(item: InstrumentItem, options_text: str) -> dict:
 
 @transaction.atomic
 def item_add(*, by, instrument: Instrument, data: dict) -> InstrumentItem:
+    policy.authorize(by, "build")
     instrument = Instrument.objects.select_for_update().get(pk=instrument.pk)
     check_draft(instrument)
     item = InstrumentItem(
@@ -156,6 +161,7 @@ def item_add(*, by, instrument: Instrument, data: dict) -> InstrumentItem:
 
 @transaction.atomic
 def item_remove(*, by, item: InstrumentItem) -> None:
+    policy.authorize(by, "build")
     instrument = Instrument.objects.select_for_update().get(pk=item.instrument_id)
     check_draft(instrument)
     item = InstrumentItem.objects.filter(pk=item.pk).first()  # as it is now, under the lock
@@ -172,6 +178,7 @@ def item_remove(*, by, item: InstrumentItem) -> None:
 
 @transaction.atomic
 def item_move(*, by, item: InstrumentItem, up: bool) -> None:
+    policy.authorize(by, "build")
     instrument = Instrument.objects.select_for_update().get(pk=item.instrument_id)
     check_draft(instrument)
     item = InstrumentItem.objects.filter(pk=item.pk).first()  # its number may have changed
@@ -194,6 +201,7 @@ def item_move(*, by, item: InstrumentItem, up: bool) -> None:
 def questionnaire_publish(*, by, instrument: Instrument, scored: bool) -> Instrument:
     """Freeze the questionnaire and put it in use. `scored`: its score is the sum of its scale
     questions (reverse ones flipped); otherwise the answers are kept without a score."""
+    policy.authorize(by, "build")
     instrument = Instrument.objects.select_for_update().get(pk=instrument.pk)
     check_draft(instrument)
     items = list(instrument.items.all())
@@ -225,6 +233,7 @@ def questionnaire_publish(*, by, instrument: Instrument, scored: bool) -> Instru
 @transaction.atomic
 def questionnaire_copy(*, by, instrument: Instrument) -> Instrument:
     """A new draft with the same sections and questions, to prepare a new version."""
+    policy.authorize(by, "build")
     if not instrument.is_custom:
         raise ValidationError(
             _("The validated instruments are used as published: they cannot be copied.")

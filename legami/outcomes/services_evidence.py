@@ -8,21 +8,19 @@ from django.utils.translation import gettext as _
 from legami.core.audit import audit
 
 from .models_evidence import Code, Evidence
-from .scopes import programmes_with_evidence
+from .permissions import policy
 
 EVIDENCE_FIELDS = ("programme", "kind", "collected_on", "setting", "participants", "text")
 
 
 @transaction.atomic
 def evidence_record(*, by, data: dict, codes) -> Evidence:
+    policy.authorize(by, "evidence")
+    if data.get("programme") is not None:
+        # Only for a programme one works on (the form offers no other).
+        policy.authorize(by, "evidence", data["programme"])
     evidence = Evidence(recorded_by=by, **{k: data.get(k) for k in EVIDENCE_FIELDS})
     errors = {}
-    if (
-        by is not None
-        and evidence.programme_id
-        and not programmes_with_evidence(by).filter(pk=evidence.programme_id).exists()
-    ):
-        errors["programme"] = _("Choose one of the programmes you work on.")
     if evidence.collected_on and evidence.collected_on > timezone.localdate():
         errors["collected_on"] = _("The date cannot be in the future.")
     if not (evidence.text or "").strip():
@@ -38,6 +36,7 @@ def evidence_record(*, by, data: dict, codes) -> Evidence:
 
 @transaction.atomic
 def code_create(*, by, name: str, description: str = "") -> Code:
+    policy.authorize(by, "evidence")
     name = (name or "").strip()
     if Code.objects.filter(name__iexact=name).exists():
         raise ValidationError({"name": _("The codebook already has this code.")})

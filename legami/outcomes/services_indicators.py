@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from legami.core.audit import audit
 
 from .models_indicators import Indicator, IndicatorReading, Metric
+from .permissions import policy
 
 INDICATOR_FIELDS = (
     "programme",
@@ -25,6 +26,8 @@ INDICATOR_FIELDS = (
 
 @transaction.atomic
 def indicator_create(*, by, data: dict) -> Indicator:
+    # Defined by the administration that runs the programme.
+    policy.authorize(by, "indicators_edit", data.get("programme"))
     # What is not given keeps the model's default (manual, no unit, starting from 0).
     given = {k: data[k] for k in INDICATOR_FIELDS if data.get(k) not in (None, "")}
     indicator = Indicator(created_by=by, **given)
@@ -52,6 +55,7 @@ def indicator_create(*, by, data: dict) -> Indicator:
 def reading_add(
     *, by, indicator: Indicator, measured_on, value, note: str = ""
 ) -> IndicatorReading:
+    policy.authorize(by, "indicators_edit", indicator)
     if indicator.metric != Metric.MANUAL:
         raise ValidationError(
             _("This indicator is read from Legami's own data: it takes no values by hand.")

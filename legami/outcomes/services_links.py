@@ -18,6 +18,7 @@ from legami.referrals.services import active_consents
 
 from . import questions
 from .models import FOLLOW_UPS, Instrument, Mode, Response, SelfCompletionLink, Timepoint
+from .permissions import policy
 from .services import check_can_measure, response_record
 
 
@@ -64,6 +65,7 @@ def link_create(
     referral: Referral | None = None,
 ) -> tuple[SelfCompletionLink, str]:
     """A new link and its token (shown once, as an address and a QR code; never stored)."""
+    policy.authorize(by, "administer", referral if referral is not None else beneficiary)
     _check_can_administer(instrument, beneficiary, timepoint)
     if referral is not None and referral.beneficiary_id != beneficiary.pk:
         raise ValidationError({"referral": _("The referral is about another person.")})

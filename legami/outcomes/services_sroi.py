@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from legami.core.audit import audit
 
 from .models_sroi import QuantitySource, SroiAnalysis, SroiOutcome
+from .permissions import policy
 
 ANALYSIS_FIELDS = ("programme", "title", "investment", "investment_note", "discount_rate")
 OUTCOME_FIELDS = (
@@ -27,6 +28,7 @@ OUTCOME_FIELDS = (
 
 @transaction.atomic
 def sroi_analysis_save(*, by, data: dict, analysis: SroiAnalysis | None = None) -> SroiAnalysis:
+    policy.authorize(by, "sroi_edit")
     analysis = analysis or SroiAnalysis(created_by=by)
     for field in ANALYSIS_FIELDS:
         if field in data:
@@ -40,6 +42,7 @@ def sroi_analysis_save(*, by, data: dict, analysis: SroiAnalysis | None = None) 
 
 @transaction.atomic
 def sroi_outcome_add(*, by, analysis: SroiAnalysis, data: dict) -> SroiOutcome:
+    policy.authorize(by, "sroi_edit")
     outcome = SroiOutcome(
         analysis=analysis, **{k: data.get(k) for k in OUTCOME_FIELDS if k in data}
     )
@@ -59,6 +62,7 @@ def sroi_outcome_add(*, by, analysis: SroiAnalysis, data: dict) -> SroiOutcome:
 
 @transaction.atomic
 def sroi_outcome_remove(*, by, outcome: SroiOutcome) -> None:
+    policy.authorize(by, "sroi_edit")
     analysis = outcome.analysis
     outcome.delete()
     audit(by=by, action="update", obj=analysis, purpose="SROI outcome removed")

@@ -12,12 +12,18 @@ from legami.network.models import Organisation
 from . import questions
 from .models import ItemKind, Purpose
 from .models_surveys import Survey, SurveyAnswer, SurveyResponse
+from .permissions import policy
 
 SURVEY_FIELDS = ("instrument", "title", "programme", "activity", "opens_on", "closes_on")
 
 
 @transaction.atomic
 def survey_open(*, by, data: dict) -> Survey:
+    policy.authorize(by, "surveys")
+    # About a programme one runs, an activity of one's territory (the form offers no other).
+    for about in ("programme", "activity"):
+        if data.get(about) is not None:
+            policy.authorize(by, "surveys", data[about])
     survey = Survey(created_by=by, **{k: data.get(k) for k in SURVEY_FIELDS})
     instrument = survey.instrument
     errors = {}
@@ -88,6 +94,7 @@ def survey_answer_for_organisation(
     *, by, survey: Survey, organisation: Organisation, answers: dict
 ) -> SurveyResponse:
     """A member answers an organisation survey on behalf of their organisation, once."""
+    policy.authorize(by, "survey_answer", organisation)
     survey = Survey.objects.select_for_update().select_related("instrument").get(pk=survey.pk)
     if survey.instrument.purpose != Purpose.ORGANISATION:
         raise ValidationError(_("This survey is not addressed to organisations."))

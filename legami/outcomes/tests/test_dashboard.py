@@ -110,7 +110,7 @@ def test_fewer_than_five_people_show_nothing(client, care):
 
 def test_territory_admin_sees_only_their_territory(client, care):
     inside = _people(care, 6, seed=6)
-    _people(care, 6, comune=care["casalecchio"], seed=7)
+    _people(care, 6, comune=care["casalecchio"], seed=7, by=care["outside_worker"])
     assert _api(client, care["territory_admin"])["overall"]["n"] == len(inside)
     assert _api(client, care["evaluator"])["overall"]["n"] == 12
 

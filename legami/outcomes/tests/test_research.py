@@ -34,9 +34,11 @@ def person(care, name, born, gender, comune="arcidosso", research=True):
     purposes = ["outcomes", "research"] if research else ["outcomes"]
     for purpose in purposes:
         consent_give(by=care["link_worker"], beneficiary=someone, purpose=purpose)
+    # recorded by a link worker of the person's territory
+    worker = care["link_worker"] if comune == "arcidosso" else care["outside_worker"]
     for timepoint, days in (("baseline", 100), ("follow_up_3m", 5)):
         services.response_record(
-            by=care["link_worker"],
+            by=worker,
             instrument=who5,
             beneficiary=someone,
             timepoint=timepoint,

@@ -5,11 +5,12 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from legami.network.models import ProgrammePartner
+from legami.network.models import Membership, Person, ProgrammePartner
 from legami.outcomes import queries_surveys, services_builder, services_surveys
 from legami.outcomes.models import SurveyAnswer, SurveyResponse
 
@@ -83,6 +84,15 @@ def test_bad_or_late_answers_are_refused_and_nothing_saved(care):
         services_surveys.survey_answer_for_organisation(
             by=care["provider"], survey=survey, organisation=org, answers={1: 9, 3: 1}
         )
+    with pytest.raises(Http404):  # not the provider's organisation
+        services_surveys.survey_answer_for_organisation(
+            by=care["provider"], survey=survey, organisation=care["outside_org"], answers={3: 1}
+        )
+    Membership.objects.create(
+        person=Person.objects.get(user=care["provider"]),
+        organisation=care["outside_org"],
+        role_title="Volontario",
+    )
     with pytest.raises(Exception, match="another programme"):
         services_surveys.survey_answer_for_organisation(
             by=care["provider"], survey=survey, organisation=care["outside_org"], answers={3: 1}
