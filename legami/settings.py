@@ -266,7 +266,7 @@ ACCOUNT_ADAPTER = "legami.accounts.adapter.AccountAdapter"
 MFA_ADAPTER = "legami.accounts.adapter.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Legami"
-# Roles that handle personal data must sign in with a second factor (DESIGN.md, data protection).
+# Roles that handle personal data must sign in with a second factor (docs/security.md).
 LEGAMI_REQUIRE_MFA = env_bool("LEGAMI_REQUIRE_MFA", True)
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)

@@ -1,4 +1,4 @@
-"""Encryption of sensitive fields and keyed hashes (DESIGN.md, data protection).
+"""Encryption of sensitive fields and keyed hashes (docs/security.md).
 
 The key comes from the environment (FIELD_ENCRYPTION_KEY), never from the database, so a copy
 of the database alone does not reveal notes or tax codes. Several keys may be given, separated

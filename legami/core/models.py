@@ -23,7 +23,7 @@ class AuditEventQuerySet(models.QuerySet):
 
 
 class AuditEvent(models.Model):
-    """One row of the append-only audit and access log (DESIGN.md, data protection).
+    """One row of the append-only audit and access log (docs/security.md).
 
     Rows are never changed or deleted: the model refuses it and, below it, database
     triggers (migration 0002) refuse it too, so a bug or a raw query cannot rewrite history.

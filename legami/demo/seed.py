@@ -1,4 +1,4 @@
-"""Facts from the five seed documents in shared/seeds, as data for the demo.
+"""Facts from the five programmes (docs/programmes.md), as data for the demo.
 
 Organisations, places, dates, amounts and partners are the documents' own. People are made
 up and marked as demo; tax codes are left empty rather than invented for real bodies.
