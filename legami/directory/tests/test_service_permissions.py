@@ -10,12 +10,9 @@ from datetime import date, time
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.http import Http404
 
 from legami.core import roles
+from legami.core.tests.service_permissions import as_every_persona, expected, outcome
 from legami.directory import services
 from legami.directory.hsds import importer as hsds
 from legami.directory.hsds.reader import read_path
@@ -23,7 +20,6 @@ from legami.directory.models import Taxonomy
 from legami.directory.spreadsheet import importer as spreadsheet
 
 TA, PRO, SU = roles.TERRITORY_ADMIN, roles.PROVIDER, roles.SUPERUSER
-EVERY_ROLE = (roles.ANONYMOUS, *roles.ALL_ROLES)
 HSDS_TAXONOMY = Path(__file__).resolve().parents[1] / "hsds" / "spec" / "examples" / "taxonomy.json"
 SCHEDULE = {"freq": "WEEKLY", "byday": "MO", "opens_at": time(15), "closes_at": time(17)}
 
@@ -235,20 +231,6 @@ CASES = {
 }
 
 
-def outcome(call, *args) -> str:
-    """What the call did, leaving the database as it was for the next persona."""
-    savepoint = transaction.savepoint()
-    try:
-        call(*args)
-        return "allowed"
-    except PermissionDenied:
-        return "403"
-    except Http404:
-        return "404"
-    finally:
-        transaction.savepoint_rollback(savepoint)
-
-
 def _writers(module) -> set[str]:
     """The public functions of `module` that act for someone: those taking `by`."""
     return {
@@ -269,11 +251,5 @@ def test_every_write_service_is_in_the_table():
 @pytest.mark.parametrize("name", CASES)
 def test_each_persona_calling_the_service_directly(name, world, elsewhere_dir, personas):
     call, allowed, hidden = CASES[name]
-    people = {**personas, roles.ANONYMOUS: AnonymousUser()}
-    found = {role: outcome(call, world, elsewhere_dir, people[role]) for role in EVERY_ROLE}
-    expected = {
-        role: "allowed" if role in allowed | {SU} else "404" if role in hidden else "403"
-        for role in EVERY_ROLE
-    }
-    assert found == expected
+    assert as_every_persona(call, personas, world, elsewhere_dir) == expected(allowed, hidden)
     assert outcome(call, world, elsewhere_dir, None) == "allowed"  # the system

@@ -5,17 +5,13 @@ outside the persona's territory (Http404); `by=None`, the system, may do everyth
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.http import Http404
 from django.utils import timezone
 
 from legami.core import roles
+from legami.core.tests.service_permissions import as_every_persona, expected, outcome
 from legami.learning import services
 
 TA, DPO, SU = roles.TERRITORY_ADMIN, roles.DPO, roles.SUPERUSER
-EVERY_ROLE = (roles.ANONYMOUS, *roles.ALL_ROLES)
 EVERYONE = {roles.ANONYMOUS, *roles.ALL_ROLES}
 PERSON = {"first_name": "Giulia", "last_name": "Rossi", "email": "giulia@example.org"}
 
@@ -121,20 +117,6 @@ def training(world, geography):
     }
 
 
-def outcome(call, *args) -> str:
-    """What the call did, leaving the database as it was for the next persona."""
-    savepoint = transaction.savepoint()
-    try:
-        call(*args)
-        return "allowed"
-    except PermissionDenied:
-        return "403"
-    except Http404:
-        return "404"
-    finally:
-        transaction.savepoint_rollback(savepoint)
-
-
 def test_every_write_service_is_in_the_table():
     written = {name.split(" ")[0] for name in CASES}
     public = {
@@ -152,11 +134,5 @@ def test_every_write_service_is_in_the_table():
 @pytest.mark.parametrize("name", CASES)
 def test_each_persona_calling_the_service_directly(name, training, personas):
     call, allowed, hidden = CASES[name]
-    people = {**personas, roles.ANONYMOUS: AnonymousUser()}
-    found = {role: outcome(call, training, people[role]) for role in EVERY_ROLE}
-    expected = {
-        role: "allowed" if role in allowed | {SU} else "404" if role in hidden else "403"
-        for role in EVERY_ROLE
-    }
-    assert found == expected
+    assert as_every_persona(call, personas, training) == expected(allowed, hidden)
     assert outcome(call, training, None) == "allowed"  # the system

@@ -5,16 +5,12 @@ object outside the persona's scope (Http404); `by=None`, the system, may do ever
 from datetime import date
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.http import Http404
 
 from legami.core import roles
+from legami.core.tests.service_permissions import as_every_persona, expected, outcome
 from legami.network import services
 
 TA, PRO, SU = roles.TERRITORY_ADMIN, roles.PROVIDER, roles.SUPERUSER
-EVERY_ROLE = (roles.ANONYMOUS, *roles.ALL_ROLES)
 
 
 def _organisation(w, name="Nuova associazione"):
@@ -336,20 +332,6 @@ CASES = {
 }
 
 
-def outcome(call, *args) -> str:
-    """What the call did, leaving the database as it was for the next persona."""
-    savepoint = transaction.savepoint()
-    try:
-        call(*args)
-        return "allowed"
-    except PermissionDenied:
-        return "403"
-    except Http404:
-        return "404"
-    finally:
-        transaction.savepoint_rollback(savepoint)
-
-
 def test_every_write_service_is_in_the_table():
     written = {name.split(" ")[0] for name in CASES}
     public = {name for name in services.__all__ if name.islower() and "normalise" not in name}
@@ -359,11 +341,7 @@ def test_every_write_service_is_in_the_table():
 @pytest.mark.parametrize("name", CASES)
 def test_each_persona_calling_the_service_directly(name, world, governance, elsewhere, personas):
     call, allowed, hidden = CASES[name]
-    people = {**personas, roles.ANONYMOUS: AnonymousUser()}
-    found = {role: outcome(call, world, governance, elsewhere, people[role]) for role in EVERY_ROLE}
-    expected = {
-        role: "allowed" if role in allowed | {SU} else "404" if role in hidden else "403"
-        for role in EVERY_ROLE
-    }
-    assert found == expected
+    assert as_every_persona(call, personas, world, governance, elsewhere) == expected(
+        allowed, hidden
+    )
     assert outcome(call, world, governance, elsewhere, None) == "allowed"  # the system

@@ -8,13 +8,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.http import Http404
 from django.utils import timezone
 
 from legami.core import roles
+from legami.core.tests.service_permissions import as_every_persona, expected, outcome
 from legami.network import services as network
 from legami.network.models import Membership, Person, ProgrammePartner
 from legami.outcomes import (
@@ -38,7 +35,6 @@ LW, PRO, TA, EV, SU = (
     roles.EVALUATOR,
     roles.SUPERUSER,
 )
-EVERY_ROLE = (roles.ANONYMOUS, *roles.ALL_ROLES)
 MODULES = (
     services,
     services_builder,
@@ -390,20 +386,6 @@ CASES = {
 }
 
 
-def outcome(call, *args) -> str:
-    """What the call did, leaving the database as it was for the next persona."""
-    savepoint = transaction.savepoint()
-    try:
-        call(*args)
-        return "allowed"
-    except PermissionDenied:
-        return "403"
-    except Http404:
-        return "404"
-    finally:
-        transaction.savepoint_rollback(savepoint)
-
-
 def test_every_write_service_is_in_the_table():
     public = {
         name
@@ -428,12 +410,6 @@ def test_every_write_service_is_in_the_table():
 @pytest.mark.parametrize("name", CASES)
 def test_each_persona_calling_the_service_directly(name, measured, personas):
     call, allowed, hidden = CASES[name]
-    people = {**personas, roles.ANONYMOUS: AnonymousUser()}
-    found = {role: outcome(call, measured, people[role]) for role in EVERY_ROLE}
-    expected = {
-        role: "allowed" if role in allowed | {SU} else "404" if role in hidden else "403"
-        for role in EVERY_ROLE
-    }
-    assert found == expected
+    assert as_every_persona(call, personas, measured) == expected(allowed, hidden)
     if name.split(" ")[0] not in NAMED:
         assert outcome(call, measured, None) == "allowed"  # the system
