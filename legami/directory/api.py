@@ -49,22 +49,8 @@ class PlaceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Place
-        fields = [
-            "id",
-            "organisation",
-            "name",
-            "description",
-            "address",
-            "postcode",
-            "comune",
-            "latitude",
-            "longitude",
-            "wheelchair_access",
-            "hearing_access",
-            "sight_access",
-            "accessibility_notes",
-            "transport_notes",
-        ]
+        # What the service writes, plus the record's identity: one list of a place's fields.
+        fields = ["id", "organisation", *services.PLACE_FIELDS]
 
 
 class ActivitySerializer(serializers.ModelSerializer):
