@@ -8,6 +8,7 @@ api_urlpatterns = api.router.urls
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("archivio/", views.archive, name="archive"),
     path("sessioni/<int:pk>/", views.session, name="session"),
     path("gestione/", views.manage, name="manage"),
     path("gestione/sessioni/<int:pk>/", views.session_manage, name="session_manage"),

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from legami.core import ratelimit
 from legami.core.audit import audit_shown
 from legami.core.permissions import permission_required
-from legami.core.views_helpers import submit_form
+from legami.core.views_helpers import paginate, submit_form
 from legami.territory.models import Comune
 
 from . import queries, services
@@ -28,6 +28,21 @@ def index(request):
     sessions = list(queries.coming_sessions().order_by("course__title", "course_id", "starts_at"))
     courses = [(course, list(items)) for course, items in groupby(sessions, lambda s: s.course)]
     return render(request, "learning/index.html", {"courses": courses})
+
+
+ARCHIVE_PAGE = 10  # courses per page
+
+
+@require_GET
+@permission_required(policy, "browse")
+def archive(request):
+    page = paginate(request, queries.archived_courses(), per_page=ARCHIVE_PAGE)
+    sessions = queries.past_sessions().filter(course__in=list(page)).order_by("-starts_at", "-pk")
+    by_course = {}
+    for session in sessions:
+        by_course.setdefault(session.course_id, []).append(session)
+    courses = [(course, by_course.get(course.pk, [])) for course in page]
+    return render(request, "learning/archive.html", {"courses": courses, "page_obj": page})
 
 
 @require_http_methods(["GET", "POST"])

@@ -11,6 +11,7 @@ EVERY_CALLER = [ANON, *ALL_ROLES]
 
 MATRIX = {
     "learning:index": EVERYONE,
+    "learning:archive": EVERYONE,
     "learning:session": EVERYONE,
     "learning:manage": signed_in({"territory_admin"}),
     "learning:session_manage": signed_in({"territory_admin"}),

@@ -383,3 +383,37 @@ def test_one_connection_cannot_fill_a_course(client, course, geography, monkeypa
     body = {**PERSON, "email": "p8@x.it", "privacy": True}
     assert client.post(api, body, content_type="application/json").status_code == 429
     assert Registration.objects.count() == 2
+
+
+def test_past_courses_stay_in_the_archive_with_their_sessions(client, course, geography):
+    other = services.course_create(by=None, data={"title": "Cantiere di prescrizione sociale"})
+    held = [_session(course, geography, days=-d, title=f"Incontro {d}") for d in (40, 20)]
+    _session(other, geography, days=-60, title="Incontro del cantiere")
+    _session(other, geography, days=5, title="Incontro a venire")
+    index = client.get(reverse("learning:index")).text
+    # The course held only in the past is not among the coming sessions, but is a click away.
+    assert course.title not in index and "Incontro a venire" in index
+    assert reverse("learning:archive") in index
+    page = client.get(reverse("learning:archive")).text
+    # Newest first: the course held 20 days ago, then the one held 60 days ago; its own
+    # sessions newest first too; a session to come is not archived.
+    assert page.index(course.title) < page.index(other.title)
+    assert page.index("Incontro 20") < page.index("Incontro 40") < page.index("Incontro del")
+    assert "Incontro a venire" not in page
+    assert reverse("learning:session", args=[held[0].pk]) in page
+    assert "already started" in client.get(reverse("learning:session", args=[held[0].pk])).text
+
+
+def test_a_long_archive_is_paged_by_course(client, geography, monkeypatch):
+    from legami.learning import views
+
+    monkeypatch.setattr(views, "ARCHIVE_PAGE", 2)
+    for n in range(3):
+        course = services.course_create(by=None, data={"title": f"Corso {n}"})
+        for days in (10 * n + 1, 10 * n + 2):
+            _session(course, geography, days=-days, title=f"Incontro {n}-{days}")
+    first = client.get(reverse("learning:archive")).text
+    assert "Corso 0" in first and "Corso 1" in first and "Corso 2" not in first
+    assert "Incontro 1-11" in first and "Incontro 1-12" in first  # a course is never split
+    second = client.get(reverse("learning:archive"), {"page": 2}).text
+    assert "Corso 2" in second and "Corso 0" not in second
