@@ -55,3 +55,12 @@ class SessionForm(forms.ModelForm):
             "No comune of your territory has this ISTAT code (six digits, e.g. 053001 for "
             "Arcidosso)."
         )
+
+
+class SessionCancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is it cancelled?"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Sent by e-mail to each person registered and shown on the public page."),
+    )

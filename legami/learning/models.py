@@ -74,6 +74,10 @@ class TrainingSession(models.Model):
     address = models.CharField(_("address or venue"), max_length=300, blank=True)
     online_url = models.URLField(_("online meeting address"), blank=True)
     capacity = models.PositiveIntegerField(_("places"))
+    # Set by services.session_cancel: the session stays, with its registrations, so the
+    # people registered and the organisers can still see what was planned.
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancel_reason = models.CharField(_("reason for cancelling"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("training session")
@@ -88,6 +92,10 @@ class TrainingSession(models.Model):
 
     def __str__(self):
         return f"{self.course} · {self.starts_at:%d/%m/%Y}"
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
 
 
 class RegistrationStatus(models.TextChoices):

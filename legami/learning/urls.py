@@ -12,6 +12,7 @@ urlpatterns = [
     path("sessioni/<int:pk>/", views.session, name="session"),
     path("gestione/", views.manage, name="manage"),
     path("gestione/sessioni/<int:pk>/", views.session_manage, name="session_manage"),
+    path("gestione/sessioni/<int:pk>/annulla/", views.session_cancel, name="session_cancel"),
     path(
         "gestione/iscrizioni/<int:pk>/annulla/",
         views.registration_cancel,

@@ -17,7 +17,7 @@ from legami.core.views_helpers import paginate, submit_form
 from legami.territory.models import Comune
 
 from . import queries, services
-from .forms import CourseForm, RegistrationForm, SessionForm
+from .forms import CourseForm, RegistrationForm, SessionCancelForm, SessionForm
 from .models import Registration, TrainingSession
 from .permissions import policy
 
@@ -52,7 +52,7 @@ def session(request, pk):
         request.user, "browse", queries.with_places(TrainingSession.objects.all()), pk=pk
     )
     left = max(0, session.left)
-    is_open = session.starts_at > timezone.now() and left > 0
+    is_open = not session.is_cancelled and session.starts_at > timezone.now() and left > 0
     form = RegistrationForm(request.POST or None)
     uses = ratelimit.take(request, services.RATE_LIMITS) if request.method == "POST" else None
     if request.method == "POST" and uses is None:
@@ -157,8 +157,27 @@ def session_manage(request, pk):
             "registrations": registrations,
             "started": session.starts_at <= timezone.now(),
             "left": max(0, session.left),
+            "cancel_form": SessionCancelForm(),
         },
     )
+
+
+@require_POST
+@permission_required(policy, "manage")
+def session_cancel(request, pk):
+    session = policy.get_object_or_404(request.user, "manage", TrainingSession.objects, pk=pk)
+    form = SessionCancelForm(request.POST)
+    form.is_valid()  # the service names what is missing
+    try:
+        services.session_cancel(
+            by=request.user, session=session, reason=form.cleaned_data.get("reason", "")
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Session cancelled: the people registered are told by e-mail."))
+    return redirect("learning:session_manage", pk=pk)
 
 
 @require_POST

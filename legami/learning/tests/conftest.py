@@ -47,6 +47,7 @@ def training_kwargs(world, geography):
     return {
         "learning:session": {"pk": session.pk},
         "learning:session_manage": {"pk": session.pk},
+        "learning:session_cancel": {"pk": session.pk},
         "learning:registration_cancel": {"pk": registration.pk},
         "api:learning-session-detail": {"pk": session.pk},
         "api:learning-session-register": {"pk": session.pk},

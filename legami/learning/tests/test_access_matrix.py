@@ -15,6 +15,7 @@ MATRIX = {
     "learning:session": EVERYONE,
     "learning:manage": signed_in({"territory_admin"}),
     "learning:session_manage": signed_in({"territory_admin"}),
+    "learning:session_cancel": dict.fromkeys(EVERY_CALLER, 405),
     "learning:registration_cancel": dict.fromkeys(EVERY_CALLER, 405),
     "api:learning-session-list": EVERYONE,
     "api:learning-session-detail": EVERYONE,

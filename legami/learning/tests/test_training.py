@@ -417,3 +417,97 @@ def test_a_long_archive_is_paged_by_course(client, geography, monkeypatch):
     assert "Incontro 1-11" in first and "Incontro 1-12" in first  # a course is never split
     second = client.get(reverse("learning:archive"), {"page": 2}).text
     assert "Corso 2" in second and "Corso 0" not in second
+
+
+def test_a_cancelled_session_tells_each_person_registered_and_takes_no_more(
+    client, course, geography, personas, database_tasks
+):
+    from legami.core.models import AuditEvent
+
+    session = _session(course, geography, capacity=5)
+    emails = ["a@x.it", "b@x.it", "c@x.it"]
+    people = [
+        services.registration_create(by=None, session=session, data={**PERSON, "email": e})
+        for e in emails
+    ]
+    services.registration_cancel(by=None, registration=people[2])  # no longer registered
+    DBTaskResult.objects.all().delete()  # the confirmations
+    client.force_login(personas["territory_admin"])
+    manage = reverse("learning:session_manage", args=[session.pk])
+    cancel = reverse("learning:session_cancel", args=[session.pk])
+    assert cancel in client.get(manage).text
+    no_reason = client.post(cancel, {"reason": " "}, follow=True)
+    assert "Say why the session is cancelled" in no_reason.text
+    assert not DBTaskResult.objects.exists()
+    client.post(cancel, {"reason": "Il relatore è malato: l'incontro sarà rifissato."})
+    session.refresh_from_db()
+    assert session.is_cancelled and session.cancel_reason.startswith("Il relatore")
+    assert AuditEvent.objects.filter(
+        object_id=str(session.pk), purpose="training session cancelled"
+    ).exists()
+    # One e-mail queued per person still registered, in the transaction of the cancel.
+    queued = list(DBTaskResult.objects.all())
+    assert len(queued) == 2
+    assert all("learning/emails/session_cancelled" in str(t.args_kwargs) for t in queued)
+    run_worker()
+    assert sorted(m.to[0] for m in mail.outbox) == ["a@x.it", "b@x.it"]
+    assert all(len(m.to) == 1 for m in mail.outbox)
+    assert "Session cancelled" in mail.outbox[0].subject
+    assert "Il relatore è malato" in mail.outbox[0].body
+
+    client.logout()
+    page = client.get(reverse("learning:session", args=[session.pk])).text
+    assert "Session cancelled" in page and "Il relatore è malato" in page
+    assert "Register for this session" not in page
+    assert "cancelled" in client.get(reverse("learning:index")).text
+    refused = client.post(
+        reverse("learning:session", args=[session.pk]),
+        {**PERSON, "email": "nuova@example.org", "privacy": "on"},
+    )
+    assert refused.status_code == 400 and "has been cancelled" in refused.text
+    with pytest.raises(ValidationError, match="has been cancelled"):
+        services.registration_create(by=None, session=session, data={**PERSON, "email": "z@x.it"})
+    api = reverse("api:learning-session-register", args=[session.pk])
+    body = {**PERSON, "email": "y@x.it", "privacy": True}
+    assert client.post(api, body, content_type="application/json").status_code == 400
+    assert not Registration.objects.filter(email__in=["nuova@example.org", "y@x.it"]).exists()
+    with pytest.raises(ValidationError, match="already cancelled"):
+        services.session_cancel(by=None, session=session, reason="Di nuovo")
+
+
+def test_a_session_cancelled_then_rolled_back_tells_nobody(course, geography, database_tasks):
+    from django.db import transaction
+
+    session = _session(course, geography)
+    services.registration_create(by=None, session=session, data=PERSON)
+    DBTaskResult.objects.all().delete()
+    with transaction.atomic():
+        services.session_cancel(by=None, session=session, reason="Maltempo")
+        assert DBTaskResult.objects.count() == 1
+        transaction.set_rollback(True)
+    assert not DBTaskResult.objects.exists()
+    past = _session(course, geography, days=-1)
+    with pytest.raises(ValidationError, match="already started"):
+        services.session_cancel(by=None, session=past, reason="Troppo tardi")
+
+
+def test_only_the_territory_of_the_comune_cancels_a_session(client, course, geography, personas):
+    from legami.conftest import make_user
+    from legami.territory.models import Jurisdiction
+
+    session = _session(course, geography)
+    cancel = reverse("learning:session_cancel", args=[session.pk])
+    emilia = make_user("territory_admin", "territorio.emilia@test.legami.example")
+    Jurisdiction.objects.create(user=emilia, comune=geography["casalecchio"])
+    for user, status in ((personas["link_worker"], 403), (emilia, 404)):
+        client.force_login(user)
+        assert client.post(cancel, {"reason": "No"}).status_code == status
+    session.refresh_from_db()
+    assert not session.is_cancelled
+    for user in (personas["territory_admin"], personas["superuser"]):
+        other = _session(course, geography)
+        client.force_login(user)
+        url = reverse("learning:session_cancel", args=[other.pk])
+        assert client.post(url, {"reason": "Maltempo"}).status_code == 302
+        other.refresh_from_db()
+        assert other.is_cancelled

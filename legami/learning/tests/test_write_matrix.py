@@ -10,6 +10,7 @@ from .test_access_matrix import MATRIX
 # the session page carries the registration form, open to anyone
 FORMS = {"learning:session", "learning:manage", "learning:session_manage"}
 WRITES = {
+    "learning:session_cancel": {"territory_admin", "superuser"},
     "learning:registration_cancel": {"territory_admin", "superuser"},
     # registering for training is open to anyone, with or without an account
     "api:learning-session-register": {"anonymous", *EVERY_CALLER},
