@@ -182,10 +182,7 @@ def test_territory_admin_runs_sessions_and_records_attendance(client, course, ge
             "capacity": "5",
         },
     )
-    assert (
-        wrong.status_code == 400
-        and "No comune of your territory has this ISTAT code" in wrong.content.decode()
-    )
+    assert wrong.status_code == 400 and "No comune is called or has the ISTAT code" in wrong.text
     people = [
         services.registration_create(by=None, session=session, data={**PERSON, "email": e})
         for e in ("a@x.it", "b@x.it", "c@x.it")
@@ -361,7 +358,7 @@ def test_a_territory_runs_only_its_own_sessions(client, course, geography, perso
     form = {**data, "course": course.pk, "comune": "037011"}  # Casalecchio, in Emilia
     form["starts_at"] = form["ends_at"] = starts.strftime("%Y-%m-%dT10:00")
     refused = client.post(reverse("learning:manage"), form)
-    assert refused.status_code == 400 and "No comune of your territory" in refused.text
+    assert refused.status_code == 400 and "is not a comune of your territory" in refused.text
     assert "giulia.rossi" not in client.get(reverse("learning:manage")).content.decode()
     emilia = make_user("territory_admin", "territorio.emilia@test.legami.example")
     Jurisdiction.objects.create(user=emilia, comune=geography["casalecchio"])
@@ -511,3 +508,33 @@ def test_only_the_territory_of_the_comune_cancels_a_session(client, course, geog
         assert client.post(url, {"reason": "Maltempo"}).status_code == 302
         other.refresh_from_db()
         assert other.is_cancelled
+
+
+@pytest.mark.parametrize("typed", ["Arcidosso", "arcidosso (gr)", "053001"])
+def test_the_session_comune_is_typed_by_name(client, course, geography, personas, typed):
+    client.force_login(personas["territory_admin"])
+    starts = timezone.localtime() + timedelta(days=5)
+    form = {
+        "course": course.pk,
+        "title": "La prescrizione sociale",
+        "starts_at": starts.strftime("%Y-%m-%dT10:00"),
+        "ends_at": starts.strftime("%Y-%m-%dT13:00"),
+        "comune": typed,
+        "capacity": "20",
+    }
+    assert client.post(reverse("learning:manage"), form).status_code == 302
+    assert course.sessions.get().comune == geography["arcidosso"]
+
+
+def test_seats_are_posti_and_the_comune_a_name_in_italian(client, personas):
+    from django.utils import translation
+
+    from legami.directory.models import Place
+    from legami.learning.forms import SessionForm
+
+    with translation.override("it"):
+        assert str(SessionForm().fields["capacity"].label) == "Posti"
+        assert str(Place._meta.verbose_name_plural) == "luoghi"  # the directory's, unchanged
+    client.force_login(personas["territory_admin"])
+    page = client.get(reverse("learning:manage")).text
+    assert "Comune (ISTAT code)" not in page and "Arcidosso (GR)" in page
