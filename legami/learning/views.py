@@ -1,14 +1,18 @@
 """Training pages: the public list of coming sessions and the registration form, and the
 territory administrator's pages to run courses, sessions, registrations and attendance."""
 
+from datetime import UTC
 from itertools import groupby
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from icalendar import Calendar, Event
 
 from legami.core import ratelimit
 from legami.core.audit import audit_shown
@@ -76,7 +80,9 @@ def session(request, pk):
             lambda data: services.registration_create(by=request.user, session=session, data=data),
         )
         if saved is not None:
-            return render(request, "learning/registered.html", {"session": session})
+            return render(
+                request, "learning/registered.html", {"session": session, "where": where(session)}
+            )
         uses.give_back("training:sent")  # only registrations made count against the hour
     return render(
         request,
@@ -84,6 +90,49 @@ def session(request, pk):
         {"session": session, "left": left, "is_open": is_open, "form": form},
         status=400 if request.method == "POST" else 200,
     )
+
+
+def where(session: TrainingSession) -> str:
+    """The place as a person would type it into a map; the online link is not here, it goes
+    only to the people registered, in their e-mail."""
+    if session.online_url and not session.address:
+        return _("online")  # the comune of an online session only organises it
+    parts = [session.address, session.comune.name if session.comune else ""]
+    place = ", ".join(p for p in parts if p)
+    return f"{place} · {_('online')}" if session.online_url else place
+
+
+@require_GET
+@permission_required(policy, "browse")
+def session_calendar(request, pk):
+    """One session as iCalendar (RFC 5545): one event, its times in UTC (the "Z" form, which
+    every calendar reads without a time-zone block), marked cancelled when it is."""
+    session = policy.get_object_or_404(
+        request.user, "browse", TrainingSession.objects.select_related("course", "comune"), pk=pk
+    )
+    calendar = Calendar()
+    calendar.add("prodid", "-//Legami//Training//IT")
+    calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
+    event = Event()
+    event.add("uid", f"training-session-{session.pk}@legami")
+    event.add("dtstamp", timezone.now().astimezone(UTC))
+    event.add("dtstart", session.starts_at.astimezone(UTC))
+    event.add("dtend", session.ends_at.astimezone(UTC))
+    event.add("summary", f"{session.course.localised_title}: {session.title}")
+    location = where(session)
+    if location:
+        event.add("location", location)
+    event.add("url", request.build_absolute_uri(reverse("learning:session", args=[session.pk])))
+    if session.is_cancelled:
+        event.add("status", "CANCELLED")
+        event.add("sequence", 1)  # a calendar that holds the event replaces it
+    else:
+        event.add("status", "CONFIRMED")
+    calendar.add_component(event)
+    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="formazione-{session.pk}.ics"'
+    return response
 
 
 @require_http_methods(["GET", "POST"])

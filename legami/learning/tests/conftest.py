@@ -46,6 +46,7 @@ def training_kwargs(world, geography):
     )
     return {
         "learning:session": {"pk": session.pk},
+        "learning:session_calendar": {"pk": session.pk},
         "learning:session_manage": {"pk": session.pk},
         "learning:session_cancel": {"pk": session.pk},
         "learning:registration_cancel": {"pk": registration.pk},

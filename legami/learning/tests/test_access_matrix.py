@@ -13,6 +13,7 @@ MATRIX = {
     "learning:index": EVERYONE,
     "learning:archive": EVERYONE,
     "learning:session": EVERYONE,
+    "learning:session_calendar": EVERYONE,
     "learning:manage": signed_in({"territory_admin"}),
     "learning:session_manage": signed_in({"territory_admin"}),
     "learning:session_cancel": dict.fromkeys(EVERY_CALLER, 405),

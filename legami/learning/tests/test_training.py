@@ -538,3 +538,46 @@ def test_seats_are_posti_and_the_comune_a_name_in_italian(client, personas):
     client.force_login(personas["territory_admin"])
     page = client.get(reverse("learning:manage")).text
     assert "Comune (ISTAT code)" not in page and "Arcidosso (GR)" in page
+
+
+def test_the_confirmation_gives_the_address_and_a_calendar_event(client, course, geography):
+    from datetime import UTC, datetime
+
+    from icalendar import Calendar
+
+    from legami.learning.models import TrainingSession
+
+    session = _session(course, geography)
+    TrainingSession.objects.filter(pk=session.pk).update(
+        starts_at=datetime(2031, 3, 12, 9, 30, tzinfo=UTC),  # 10:30 in Rome
+        ends_at=datetime(2031, 3, 12, 12, 0, tzinfo=UTC),
+    )
+    page = client.post(reverse("learning:session", args=[session.pk]), {**PERSON, "privacy": "on"})
+    assert page.status_code == 200
+    assert "Castello Aldobrandesco, Arcidosso" in page.text and "10:30" in page.text
+    ics_url = reverse("learning:session_calendar", args=[session.pk])
+    assert ics_url in page.text
+
+    response = client.get(ics_url)
+    assert response["Content-Type"].startswith("text/calendar")
+    text = response.content.decode()
+    assert text.count("BEGIN:VEVENT") == 1
+    assert "DTSTART:20310312T093000Z" in text and "DTEND:20310312T120000Z" in text
+    assert re.search(r"^DTSTAMP:\d{8}T\d{6}Z\r$", text, re.M)
+    assert "VTIMEZONE" not in text and "TZID" not in text
+    [event] = Calendar.from_ical(response.content).walk("VEVENT")
+    assert str(event["summary"]) == f"{course.title}: {session.title}"
+    assert str(event["location"]) == "Castello Aldobrandesco, Arcidosso"
+    assert str(event["status"]) == "CONFIRMED"
+    assert str(event["uid"]) == f"training-session-{session.pk}@legami"
+    assert str(event["url"]).endswith(reverse("learning:session", args=[session.pk]))
+
+    services.session_cancel(by=None, session=session, reason="Maltempo")
+    [cancelled] = Calendar.from_ical(client.get(ics_url).content).walk("VEVENT")
+    assert str(cancelled["status"]) == "CANCELLED"
+
+
+def test_an_online_session_keeps_its_link_out_of_the_public_calendar(client, course, geography):
+    session = _session(course, geography, address="", online_url="https://meet.example.org/x")
+    text = client.get(reverse("learning:session_calendar", args=[session.pk])).text
+    assert "LOCATION:online" in text and "meet.example.org" not in text
