@@ -125,6 +125,7 @@ PURPOSES = {
     "training registration": gettext_lazy("training registration"),
     "training registration cancelled": gettext_lazy("training registration cancelled"),
     "training registrations": gettext_lazy("training registrations"),
+    "training session cancelled": gettext_lazy("training session cancelled"),
 }
 
 # Purposes written with a value after a fixed beginning ("consent given: contact").

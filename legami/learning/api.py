@@ -24,6 +24,7 @@ class SessionSerializer(serializers.ModelSerializer):
     places_left = serializers.SerializerMethodField()
     # The meeting's address goes only to the people registered, in their confirmation.
     online = serializers.SerializerMethodField()
+    cancelled = serializers.BooleanField(source="is_cancelled", read_only=True)
 
     def get_online(self, session) -> bool:
         return bool(session.online_url)
@@ -41,6 +42,7 @@ class SessionSerializer(serializers.ModelSerializer):
             "online",
             "capacity",
             "places_left",
+            "cancelled",
         ]
 
     def get_places_left(self, session) -> int:

@@ -1,6 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from legami.territory.forms import ComuneField
+from legami.territory.queries import resolve_comune
+
 from .models import Course, Registration, TrainingSession
 from .services import COURSE_FIELDS, REGISTRATION_FIELDS, SESSION_FIELDS
 
@@ -29,8 +32,46 @@ class CourseForm(forms.ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
 
+class SessionComuneField(ComuneField):
+    """A comune typed by name, "Name (PR)" or ISTAT code, among those the user runs: a name
+    that several comuni of Italy share is the user's own when only one of them is."""
+
+    def __init__(self, *, comuni=None, **kwargs):
+        self.comuni = comuni
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        text = forms.CharField.clean(self, value)
+        if not text:
+            return None
+        found = resolve_comune(text)
+        if not found:
+            raise forms.ValidationError(
+                _("No comune is called or has the ISTAT code “%(text)s”."), params={"text": text}
+            )
+        if self.comuni is not None:
+            found = [c for c in found if self.comuni.filter(pk=c.pk).exists()]
+            if not found:
+                raise forms.ValidationError(
+                    _("“%(text)s” is not a comune of your territory."), params={"text": text}
+                )
+        if len(found) > 1:
+            raise forms.ValidationError(
+                _("More than one comune is called “%(text)s”: add the province, e.g. %(example)s."),
+                params={"text": text, "example": str(found[0])},
+            )
+        return found[0]
+
+
 class SessionForm(forms.ModelForm):
     course = forms.ModelChoiceField(label=_("Course"), queryset=Course.objects.all())
+    comune = SessionComuneField(
+        label=_("Comune"),
+        help_text=_(
+            "Where it takes place (for an online session, the comune that organises it): "
+            "name, name with province (e.g. Arcidosso (GR)) or ISTAT code."
+        ),
+    )
 
     class Meta:
         model = TrainingSession
@@ -39,19 +80,14 @@ class SessionForm(forms.ModelForm):
 
     def __init__(self, *args, comuni=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if comuni is not None:
-            # Those the user runs: another territory's comune is not theirs to organise in.
-            self.fields["comune"].queryset = comuni
-        self.fields["comune"].widget = forms.TextInput(
-            attrs={"inputmode": "numeric", "placeholder": "053001"}
-        )
-        self.fields["comune"].to_field_name = "istat_code"
-        self.fields["comune"].label = _("Comune (ISTAT code)")
-        self.fields["comune"].required = True
-        self.fields["comune"].help_text = _(
-            "Where it takes place; for an online session, the comune that organises it."
-        )
-        self.fields["comune"].error_messages["invalid_choice"] = _(
-            "No comune of your territory has this ISTAT code (six digits, e.g. 053001 for "
-            "Arcidosso)."
-        )
+        # Those the user runs: another territory's comune is not theirs to organise in.
+        self.fields["comune"].comuni = comuni
+
+
+class SessionCancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is it cancelled?"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Sent by e-mail to each person registered and shown on the public page."),
+    )

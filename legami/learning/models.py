@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from legami.directory.models import _localised
 from legami.network.models import Organisation, Programme
@@ -73,7 +74,12 @@ class TrainingSession(models.Model):
     )
     address = models.CharField(_("address or venue"), max_length=300, blank=True)
     online_url = models.URLField(_("online meeting address"), blank=True)
-    capacity = models.PositiveIntegerField(_("places"))
+    # Seats, not locations: the directory's "places" (luoghi) share the English word.
+    capacity = models.PositiveIntegerField(pgettext_lazy("seats at a session", "places"))
+    # Set by services.session_cancel: the session stays, with its registrations, so the
+    # people registered and the organisers can still see what was planned.
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancel_reason = models.CharField(_("reason for cancelling"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("training session")
@@ -88,6 +94,10 @@ class TrainingSession(models.Model):
 
     def __str__(self):
         return f"{self.course} · {self.starts_at:%d/%m/%Y}"
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
 
 
 class RegistrationStatus(models.TextChoices):

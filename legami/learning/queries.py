@@ -1,7 +1,7 @@
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet
 from django.utils import timezone
 
-from .models import Registration, RegistrationStatus, TrainingSession
+from .models import Course, Registration, RegistrationStatus, TrainingSession
 
 
 def with_places(sessions: QuerySet) -> QuerySet:
@@ -19,6 +19,20 @@ def with_places(sessions: QuerySet) -> QuerySet:
 
 def coming_sessions() -> QuerySet:
     return with_places(TrainingSession.objects.filter(starts_at__gt=timezone.now()))
+
+
+def past_sessions() -> QuerySet:
+    return with_places(TrainingSession.objects.filter(starts_at__lte=timezone.now()))
+
+
+def archived_courses() -> QuerySet:
+    """Courses with at least one session held, the most recently held first: the archive
+    pages through courses, so a course's sessions are never split across two pages."""
+    return (
+        Course.objects.filter(sessions__starts_at__lte=timezone.now())
+        .annotate(last_held=Max("sessions__starts_at"))
+        .order_by("-last_held", "pk")
+    )
 
 
 def people_trained(programme, today) -> int:

@@ -65,6 +65,36 @@ def session_create(*, by, course: Course, data: dict) -> TrainingSession:
     return session
 
 
+@transaction.atomic
+def session_cancel(*, by, session: TrainingSession, reason: str) -> TrainingSession:
+    """Cancel a session to come: it stays listed as cancelled, takes no more registrations,
+    and each person registered is told by an e-mail queued in this transaction (one message
+    each: registrants never see one another's addresses)."""
+    policy.authorize(by, "manage", session)
+    session = TrainingSession.objects.select_for_update().get(pk=session.pk)
+    reason = (reason or "").strip()
+    if session.is_cancelled:
+        raise ValidationError(_("The session is already cancelled."))
+    if session.starts_at <= timezone.now():
+        raise ValidationError(_("The session has already started: it can no longer be cancelled."))
+    if not reason:
+        raise ValidationError(
+            {"reason": _("Say why the session is cancelled: the people registered are told.")}
+        )
+    session.cancelled_at = timezone.now()
+    session.cancel_reason = reason[: TrainingSession._meta.get_field("cancel_reason").max_length]
+    session.save(update_fields=["cancelled_at", "cancel_reason"])
+    audit(by=by, action="update", obj=session, purpose="training session cancelled")
+    registered = session.registrations.filter(status=RegistrationStatus.CONFIRMED)
+    for registration in registered:
+        enqueue_templated_email(
+            "learning/emails/session_cancelled",
+            [registration],
+            {"registration": registration, "session": session},
+        )
+    return session
+
+
 def places_left(session: TrainingSession) -> int:
     taken = session.registrations.filter(status=RegistrationStatus.CONFIRMED).count()
     return max(0, session.capacity - taken)
@@ -81,6 +111,8 @@ def registration_create(*, by, session: TrainingSession, data: dict) -> Registra
     know, not something the public form may tell whoever types their address."""
     policy.authorize(by, "register", session)
     session = TrainingSession.objects.select_for_update().get(pk=session.pk)
+    if session.is_cancelled:
+        raise ValidationError(_("This session has been cancelled: registrations are closed."))
     if session.starts_at <= timezone.now():
         raise ValidationError(_("Registrations are closed: the session has already started."))
     if places_left(session) < 1:
@@ -152,6 +184,8 @@ def registration_cancel(*, by, registration: Registration) -> Registration:
 def attendance_record(*, by, session: TrainingSession, present_ids: set[int]) -> int:
     """Mark who attended among the confirmed registrations; the others as absent."""
     policy.authorize(by, "manage", session)
+    if session.is_cancelled:
+        raise ValidationError(_("The session was cancelled: nobody attended it."))
     if session.starts_at > timezone.now():
         raise ValidationError(_("Attendance is recorded once the session has started."))
     confirmed = session.registrations.filter(status=RegistrationStatus.CONFIRMED)

@@ -3,6 +3,7 @@ import time
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from legami.accounts.models import User
 from legami.network.models import GovernanceBody, Organisation, Programme, ProgrammePartner
@@ -53,6 +54,11 @@ def test_demo_data_comes_from_the_seeds_and_loads_twice(client):
         "dpo",
     } <= roles
     assert all(u.last_name.endswith("(demo)") for u in User.objects.filter(is_demo=True))
+    # The seed's course of 2025 is held: gone from the coming sessions, kept in the archive.
+    course = "Welfare culturale e prescrizione sociale nelle aree interne"
+    assert course not in client.get(reverse("learning:index")).text
+    archive = client.get(reverse("learning:archive")).text
+    assert course in archive and "La prescrizione sociale. Fondamenti" in archive
     _every_demo_account_signs_in(client)
 
 

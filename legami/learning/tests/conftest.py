@@ -46,7 +46,9 @@ def training_kwargs(world, geography):
     )
     return {
         "learning:session": {"pk": session.pk},
+        "learning:session_calendar": {"pk": session.pk},
         "learning:session_manage": {"pk": session.pk},
+        "learning:session_cancel": {"pk": session.pk},
         "learning:registration_cancel": {"pk": registration.pk},
         "api:learning-session-detail": {"pk": session.pk},
         "api:learning-session-register": {"pk": session.pk},

@@ -11,9 +11,12 @@ EVERY_CALLER = [ANON, *ALL_ROLES]
 
 MATRIX = {
     "learning:index": EVERYONE,
+    "learning:archive": EVERYONE,
     "learning:session": EVERYONE,
+    "learning:session_calendar": EVERYONE,
     "learning:manage": signed_in({"territory_admin"}),
     "learning:session_manage": signed_in({"territory_admin"}),
+    "learning:session_cancel": dict.fromkeys(EVERY_CALLER, 405),
     "learning:registration_cancel": dict.fromkeys(EVERY_CALLER, 405),
     "api:learning-session-list": EVERYONE,
     "api:learning-session-detail": EVERYONE,

@@ -74,6 +74,18 @@ CASES = {
         set(),
         {TA},
     ),
+    "session_cancel": (
+        lambda t, by: services.session_cancel(by=by, session=t["session"], reason="Maltempo"),
+        {TA},
+        set(),
+    ),
+    "session_cancel elsewhere": (
+        lambda t, by: services.session_cancel(
+            by=by, session=t["outside_session"], reason="Maltempo"
+        ),
+        set(),
+        {TA},
+    ),
     "attendance_record": (
         lambda t, by: services.attendance_record(
             by=by, session=_started(t, "session"), present_ids={t["registration"].pk}

@@ -182,10 +182,7 @@ def test_territory_admin_runs_sessions_and_records_attendance(client, course, ge
             "capacity": "5",
         },
     )
-    assert (
-        wrong.status_code == 400
-        and "No comune of your territory has this ISTAT code" in wrong.content.decode()
-    )
+    assert wrong.status_code == 400 and "No comune is called or has the ISTAT code" in wrong.text
     people = [
         services.registration_create(by=None, session=session, data={**PERSON, "email": e})
         for e in ("a@x.it", "b@x.it", "c@x.it")
@@ -361,7 +358,7 @@ def test_a_territory_runs_only_its_own_sessions(client, course, geography, perso
     form = {**data, "course": course.pk, "comune": "037011"}  # Casalecchio, in Emilia
     form["starts_at"] = form["ends_at"] = starts.strftime("%Y-%m-%dT10:00")
     refused = client.post(reverse("learning:manage"), form)
-    assert refused.status_code == 400 and "No comune of your territory" in refused.text
+    assert refused.status_code == 400 and "is not a comune of your territory" in refused.text
     assert "giulia.rossi" not in client.get(reverse("learning:manage")).content.decode()
     emilia = make_user("territory_admin", "territorio.emilia@test.legami.example")
     Jurisdiction.objects.create(user=emilia, comune=geography["casalecchio"])
@@ -383,3 +380,204 @@ def test_one_connection_cannot_fill_a_course(client, course, geography, monkeypa
     body = {**PERSON, "email": "p8@x.it", "privacy": True}
     assert client.post(api, body, content_type="application/json").status_code == 429
     assert Registration.objects.count() == 2
+
+
+def test_past_courses_stay_in_the_archive_with_their_sessions(client, course, geography):
+    other = services.course_create(by=None, data={"title": "Cantiere di prescrizione sociale"})
+    held = [_session(course, geography, days=-d, title=f"Incontro {d}") for d in (40, 20)]
+    _session(other, geography, days=-60, title="Incontro del cantiere")
+    _session(other, geography, days=5, title="Incontro a venire")
+    index = client.get(reverse("learning:index")).text
+    # The course held only in the past is not among the coming sessions, but is a click away.
+    assert course.title not in index and "Incontro a venire" in index
+    assert reverse("learning:archive") in index
+    page = client.get(reverse("learning:archive")).text
+    # Newest first: the course held 20 days ago, then the one held 60 days ago; its own
+    # sessions newest first too; a session to come is not archived.
+    assert page.index(course.title) < page.index(other.title)
+    assert page.index("Incontro 20") < page.index("Incontro 40") < page.index("Incontro del")
+    assert "Incontro a venire" not in page
+    assert reverse("learning:session", args=[held[0].pk]) in page
+    assert "already started" in client.get(reverse("learning:session", args=[held[0].pk])).text
+
+
+def test_a_long_archive_is_paged_by_course(client, geography, monkeypatch):
+    from legami.learning import views
+
+    monkeypatch.setattr(views, "ARCHIVE_PAGE", 2)
+    for n in range(3):
+        course = services.course_create(by=None, data={"title": f"Corso {n}"})
+        for days in (10 * n + 1, 10 * n + 2):
+            _session(course, geography, days=-days, title=f"Incontro {n}-{days}")
+    first = client.get(reverse("learning:archive")).text
+    assert "Corso 0" in first and "Corso 1" in first and "Corso 2" not in first
+    assert "Incontro 1-11" in first and "Incontro 1-12" in first  # a course is never split
+    second = client.get(reverse("learning:archive"), {"page": 2}).text
+    assert "Corso 2" in second and "Corso 0" not in second
+
+
+def test_a_cancelled_session_tells_each_person_registered_and_takes_no_more(
+    client, course, geography, personas, database_tasks
+):
+    from legami.core.models import AuditEvent
+
+    session = _session(course, geography, capacity=5)
+    emails = ["a@x.it", "b@x.it", "c@x.it"]
+    people = [
+        services.registration_create(by=None, session=session, data={**PERSON, "email": e})
+        for e in emails
+    ]
+    services.registration_cancel(by=None, registration=people[2])  # no longer registered
+    DBTaskResult.objects.all().delete()  # the confirmations
+    client.force_login(personas["territory_admin"])
+    manage = reverse("learning:session_manage", args=[session.pk])
+    cancel = reverse("learning:session_cancel", args=[session.pk])
+    assert cancel in client.get(manage).text
+    no_reason = client.post(cancel, {"reason": " "}, follow=True)
+    assert "Say why the session is cancelled" in no_reason.text
+    assert not DBTaskResult.objects.exists()
+    client.post(cancel, {"reason": "Il relatore è malato: l'incontro sarà rifissato."})
+    session.refresh_from_db()
+    assert session.is_cancelled and session.cancel_reason.startswith("Il relatore")
+    assert AuditEvent.objects.filter(
+        object_id=str(session.pk), purpose="training session cancelled"
+    ).exists()
+    # One e-mail queued per person still registered, in the transaction of the cancel.
+    queued = list(DBTaskResult.objects.all())
+    assert len(queued) == 2
+    assert all("learning/emails/session_cancelled" in str(t.args_kwargs) for t in queued)
+    run_worker()
+    assert sorted(m.to[0] for m in mail.outbox) == ["a@x.it", "b@x.it"]
+    assert all(len(m.to) == 1 for m in mail.outbox)
+    assert "Session cancelled" in mail.outbox[0].subject
+    assert "Il relatore è malato" in mail.outbox[0].body
+
+    client.logout()
+    page = client.get(reverse("learning:session", args=[session.pk])).text
+    assert "Session cancelled" in page and "Il relatore è malato" in page
+    assert "Register for this session" not in page
+    assert "cancelled" in client.get(reverse("learning:index")).text
+    refused = client.post(
+        reverse("learning:session", args=[session.pk]),
+        {**PERSON, "email": "nuova@example.org", "privacy": "on"},
+    )
+    assert refused.status_code == 400 and "has been cancelled" in refused.text
+    with pytest.raises(ValidationError, match="has been cancelled"):
+        services.registration_create(by=None, session=session, data={**PERSON, "email": "z@x.it"})
+    api = reverse("api:learning-session-register", args=[session.pk])
+    body = {**PERSON, "email": "y@x.it", "privacy": True}
+    assert client.post(api, body, content_type="application/json").status_code == 400
+    assert not Registration.objects.filter(email__in=["nuova@example.org", "y@x.it"]).exists()
+    with pytest.raises(ValidationError, match="already cancelled"):
+        services.session_cancel(by=None, session=session, reason="Di nuovo")
+
+
+def test_a_session_cancelled_then_rolled_back_tells_nobody(course, geography, database_tasks):
+    from django.db import transaction
+
+    session = _session(course, geography)
+    services.registration_create(by=None, session=session, data=PERSON)
+    DBTaskResult.objects.all().delete()
+    with transaction.atomic():
+        services.session_cancel(by=None, session=session, reason="Maltempo")
+        assert DBTaskResult.objects.count() == 1
+        transaction.set_rollback(True)
+    assert not DBTaskResult.objects.exists()
+    past = _session(course, geography, days=-1)
+    with pytest.raises(ValidationError, match="already started"):
+        services.session_cancel(by=None, session=past, reason="Troppo tardi")
+
+
+def test_only_the_territory_of_the_comune_cancels_a_session(client, course, geography, personas):
+    from legami.conftest import make_user
+    from legami.territory.models import Jurisdiction
+
+    session = _session(course, geography)
+    cancel = reverse("learning:session_cancel", args=[session.pk])
+    emilia = make_user("territory_admin", "territorio.emilia@test.legami.example")
+    Jurisdiction.objects.create(user=emilia, comune=geography["casalecchio"])
+    for user, status in ((personas["link_worker"], 403), (emilia, 404)):
+        client.force_login(user)
+        assert client.post(cancel, {"reason": "No"}).status_code == status
+    session.refresh_from_db()
+    assert not session.is_cancelled
+    for user in (personas["territory_admin"], personas["superuser"]):
+        other = _session(course, geography)
+        client.force_login(user)
+        url = reverse("learning:session_cancel", args=[other.pk])
+        assert client.post(url, {"reason": "Maltempo"}).status_code == 302
+        other.refresh_from_db()
+        assert other.is_cancelled
+
+
+@pytest.mark.parametrize("typed", ["Arcidosso", "arcidosso (gr)", "053001"])
+def test_the_session_comune_is_typed_by_name(client, course, geography, personas, typed):
+    client.force_login(personas["territory_admin"])
+    starts = timezone.localtime() + timedelta(days=5)
+    form = {
+        "course": course.pk,
+        "title": "La prescrizione sociale",
+        "starts_at": starts.strftime("%Y-%m-%dT10:00"),
+        "ends_at": starts.strftime("%Y-%m-%dT13:00"),
+        "comune": typed,
+        "capacity": "20",
+    }
+    assert client.post(reverse("learning:manage"), form).status_code == 302
+    assert course.sessions.get().comune == geography["arcidosso"]
+
+
+def test_seats_are_posti_and_the_comune_a_name_in_italian(client, personas):
+    from django.utils import translation
+
+    from legami.directory.models import Place
+    from legami.learning.forms import SessionForm
+
+    with translation.override("it"):
+        assert str(SessionForm().fields["capacity"].label) == "Posti"
+        assert str(Place._meta.verbose_name_plural) == "luoghi"  # the directory's, unchanged
+    client.force_login(personas["territory_admin"])
+    page = client.get(reverse("learning:manage")).text
+    assert "Comune (ISTAT code)" not in page and "Arcidosso (GR)" in page
+
+
+def test_the_confirmation_gives_the_address_and_a_calendar_event(client, course, geography):
+    from datetime import UTC, datetime
+
+    from icalendar import Calendar
+
+    from legami.learning.models import TrainingSession
+
+    session = _session(course, geography)
+    TrainingSession.objects.filter(pk=session.pk).update(
+        starts_at=datetime(2031, 3, 12, 9, 30, tzinfo=UTC),  # 10:30 in Rome
+        ends_at=datetime(2031, 3, 12, 12, 0, tzinfo=UTC),
+    )
+    page = client.post(reverse("learning:session", args=[session.pk]), {**PERSON, "privacy": "on"})
+    assert page.status_code == 200
+    assert "Castello Aldobrandesco, Arcidosso" in page.text and "10:30" in page.text
+    ics_url = reverse("learning:session_calendar", args=[session.pk])
+    assert ics_url in page.text
+
+    response = client.get(ics_url)
+    assert response["Content-Type"].startswith("text/calendar")
+    text = response.content.decode()
+    assert text.count("BEGIN:VEVENT") == 1
+    assert "DTSTART:20310312T093000Z" in text and "DTEND:20310312T120000Z" in text
+    assert re.search(r"^DTSTAMP:\d{8}T\d{6}Z\r$", text, re.M)
+    assert "VTIMEZONE" not in text and "TZID" not in text
+    [event] = Calendar.from_ical(response.content).walk("VEVENT")
+    assert str(event["summary"]) == f"{course.title}: {session.title}"
+    assert str(event["location"]) == "Castello Aldobrandesco, Arcidosso"
+    assert str(event["status"]) == "CONFIRMED"
+    assert str(event["uid"]) == f"training-session-{session.pk}@legami"
+    assert str(event["url"]).endswith(reverse("learning:session", args=[session.pk]))
+
+    services.session_cancel(by=None, session=session, reason="Maltempo")
+    [cancelled] = Calendar.from_ical(client.get(ics_url).content).walk("VEVENT")
+    assert str(cancelled["status"]) == "CANCELLED"
+
+
+def test_an_online_session_keeps_its_link_out_of_the_public_calendar(client, course, geography):
+    session = _session(course, geography, address="", online_url="https://meet.example.org/x")
+    text = client.get(reverse("learning:session_calendar", args=[session.pk])).text
+    assert "LOCATION:online" in text and "meet.example.org" not in text

@@ -7,9 +7,11 @@ from legami.core.tests.write_matrix import EVERY_CALLER, wrong_api_writes, wrong
 
 from .test_access_matrix import MATRIX
 
-# the session page carries the registration form, open to anyone
+# the session page carries the registration form, open to anyone; the session's calendar
+# (.ics) is read only, so it takes no write from anyone (405)
 FORMS = {"learning:session", "learning:manage", "learning:session_manage"}
 WRITES = {
+    "learning:session_cancel": {"territory_admin", "superuser"},
     "learning:registration_cancel": {"territory_admin", "superuser"},
     # registering for training is open to anyone, with or without an account
     "api:learning-session-register": {"anonymous", *EVERY_CALLER},
