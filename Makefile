@@ -34,7 +34,7 @@ demo: migrate
 # The server and a task worker beside it (e-mails are printed here by the worker, not sent).
 run: demo
 	@echo "Legami on http://127.0.0.1:$(PORT)/"
-	DEBUG=1 LEGAMI_DEMO=1 PY=$(PY) PORT=$(PORT) bash scripts/run.sh
+	LEGAMI_DEMO=1 PY=$(PY) PORT=$(PORT) bash scripts/run.sh
 
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -100,7 +100,7 @@ def test_citizen_finds_an_activity_on_the_map_and_registers_for_training_on_a_ph
     tick(page, "#id_privacy")
     journey.check_accessibility(page, "training-registration")
     page.get_by_role("button", name="Iscriviti a questo incontro").click()
-    expect(page.locator("h1")).to_have_text("Sei iscritto")
+    expect(page.locator("h1")).to_have_text("Iscrizione confermata")
     journey.check_accessibility(page, "training-registered")
     assert Registration.objects.get().email == "giulia.rossi@example.org"
 

@@ -55,8 +55,8 @@ DEBUG = env_bool("DEBUG", False)
 # --- Keys --------------------------------------------------------------------------------------
 # The three secrets come from the environment. Without one of them a published development
 # value is used, so that tools (makemigrations, the test runner, a demo) work on a bare
-# checkout; serving with any of them is refused unless asked for (DEBUG=1, as `make run` does,
-# or LEGAMI_ALLOW_DEV_KEY=1): legami/wsgi.py stops gunicorn and the deploy checks
+# checkout; serving with any of them is refused unless asked for (DEBUG=1, or
+# LEGAMI_ALLOW_DEV_KEY=1 as `make run` sets): legami/wsgi.py stops gunicorn and the deploy checks
 # legami.E001-E003 fail `manage.py check --deploy`. This is the only place with such values.
 DEVELOPMENT_VALUES = {
     "SECRET_KEY": "legami-development-key-not-for-production-use-0123456789abcdef",

@@ -7,6 +7,13 @@ from datetime import date
 
 DEMO_NOTE = " (Attività dimostrativa: orari e contatti sono inventati.)"
 
+
+def phone(number: int) -> str:
+    """A made-up number for the n-th activity, all zeros but its last digits, like the demo
+    people's "000 0000000": no real line answers it."""
+    return f"0000 000 {number + 1:03d}"
+
+
 # organisation, place name, address, comune ISTAT code, (lat, lon), wheelchair, hearing, sight
 PLACES = [
     (

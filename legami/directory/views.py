@@ -1,6 +1,6 @@
 """Public pages of the directory: search (list and map), activity page, calendar file."""
 
-from datetime import datetime, time
+from datetime import UTC, datetime, time
 
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
@@ -178,10 +178,11 @@ def activity_calendar(request, pk):
         if schedule.bymonthday:
             rule["bymonthday"] = [int(d) for d in schedule.bymonthday.split(",")]
         if schedule.valid_to:
+            # RFC 5545: with a DTSTART in a time zone, UNTIL must be in UTC (a "Z" time).
             rule["until"] = timezone.make_aware(
-                datetime.combine(schedule.valid_to, time.max),
+                datetime.combine(schedule.valid_to, time(23, 59, 59)),
                 recurrence.ROME,
-            )
+            ).astimezone(UTC)
         event.add("rrule", vRecur(rule))
         for day in sorted(excluded):
             event.add(

@@ -1,6 +1,7 @@
 """The social-prescribing demo: every status, made through the services, loaded once."""
 
 import io
+from datetime import timedelta
 
 import pytest
 from allauth.mfa.utils import is_mfa_enabled
@@ -52,10 +53,12 @@ def test_demo_referrals_cover_every_status_and_load_once():
     assert self_referral.referrer is None
     withdrawn = Consent.objects.get(withdrawn_at__isnull=False)
     assert withdrawn.purpose == "contact"
+    # A completed path completes its accepted activity, which frees the place.
     assert set(Enrolment.objects.values_list("status", flat=True)) == {
         "pending",
         "accepted",
         "declined",
+        "completed",
     }
     # Made through the services: every referral has its timeline, no e-mail left the machine.
     assert not referrals.filter(events__isnull=True).exists()
@@ -122,3 +125,31 @@ def test_demo_sroi_example_is_valued_from_live_data():
     assert live and all(row.quantity > 0 for row in live)  # counted from the demo cohort
     assert all(row.outcome.proxy_source for row in valued.rows)
     assert valued.ratio is not None and valued.ratio > 0
+
+
+@pytest.mark.django_db
+def test_demo_dates_phones_and_scores_tell_a_possible_story():
+    from legami.directory.models import Activity
+    from legami.outcomes.models import Response
+
+    call_command("load_demo", stdout=io.StringIO())
+    activities = Activity.objects.filter(extra__demo=True)
+    assert activities.exists()
+    assert all(a.phone.startswith("0000 000 ") for a in activities), "every one has a phone"
+    assert len({a.phone for a in activities}) == activities.count()
+    # Received before the first-contact deadline, even the stories told from the past, and
+    # the "received" step of the timeline is the receipt.
+    for referral in Referral.objects.all():
+        received = timezone.localtime(referral.received_at)
+        assert received.date() <= referral.first_contact_due, referral.pk
+        first = referral.events.order_by("at", "pk").first()
+        assert first.to_status == Status.RECEIVED
+        assert abs(first.at - referral.received_at) < timedelta(minutes=1), referral.pk
+    past = Referral.objects.filter(first_contact_due__lt=timezone.localdate())
+    assert past.exists() and all(r.received_at < timezone.now() for r in past)
+    # Every score is dated on or after the referral it follows.
+    responses = Response.objects.filter(referral__isnull=False).select_related("referral")
+    assert responses.exists()
+    for response in responses:
+        received = timezone.localtime(response.referral.received_at).date()
+        assert response.administered_on >= received, (response.pk, received)

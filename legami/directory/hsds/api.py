@@ -2,9 +2,13 @@
 service_at_locations, taxonomies and taxonomy terms, paginated the HSDS way. Only published
 activities are shown. Documents come from the exporter, so the API and the files agree."""
 
+import datetime as dt
 import math
 
+from django.db.models import Q
 from django.http import Http404
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -119,6 +123,53 @@ def _boolean(request, name: str) -> bool:
     return request.query_params.get(name, "").lower() in {"1", "true", "yes"}
 
 
+def _modified_after(request) -> dt.datetime | None:
+    """An ISO 8601 date or date-time; a date means from its start, a time without an offset
+    is Italian time."""
+    raw = request.query_params.get("modified_after", "").strip()
+    if not raw:
+        return None
+    try:
+        # An unescaped "+" of an offset reaches us as a space.
+        moment = parse_datetime(raw) or parse_datetime(raw.replace(" ", "+"))
+        day = None if moment else parse_date(raw)
+    except ValueError:
+        moment = day = None
+    if day is not None:
+        moment = dt.datetime.combine(day, dt.time())
+    if moment is None:
+        raise serializers.ValidationError(
+            {"modified_after": [_("Not a date or a date and time (ISO 8601).")]}
+        )
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
+def _refuse(request, names) -> None:
+    """Parameters HSDS defines that this directory cannot honour: refused by name rather than
+    silently ignored, so a client never reads an unfiltered answer as a filtered one."""
+    for name in names:
+        if request.query_params.get(name, "") != "":
+            raise serializers.ValidationError({name: [_("This parameter is not supported.")]})
+
+
+def _refuse_true(request, names) -> None:
+    for name in names:
+        if _boolean(request, name):
+            raise serializers.ValidationError(
+                {name: [_("Not supported on lists: ask for one record by its id.")]}
+            )
+
+
+def _name_contains(request, queryset, fields=("name",)):
+    words = request.query_params.get("search", "").split()
+    for word in words:
+        match = Q()
+        for field in fields:
+            match |= Q(**{f"{field}__icontains": word})
+        queryset = queryset.filter(match)
+    return queryset
+
+
 def _query(name: str, description: str, kind=OpenApiTypes.STR) -> OpenApiParameter:
     return OpenApiParameter(name, kind, OpenApiParameter.QUERY, description=description)
 
@@ -150,6 +201,14 @@ class HSDSViewSet(viewsets.GenericViewSet):
     filter_backends: list = []
     lookup_field = "id"
 
+    def perform_content_negotiation(self, request, force=False):
+        # HSDS names a "format" parameter (json, or ndjson streamed): DRF reads the same name
+        # and answers 404 to a format it has no renderer for; a 400 says what is wrong.
+        try:
+            return super().perform_content_negotiation(request, force)
+        except Http404:
+            raise serializers.ValidationError({"format": [_("Only json is served.")]}) from None
+
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_list(self.list_queryset()))
         return self.get_paginated_response(self.list_documents(page))
@@ -178,14 +237,46 @@ def find_organisation(ident: str) -> Organisation | None:
     return found
 
 
+SERVICE_FILTERS = [
+    _query("search", "Words to look for."),
+    _query("organization_id", "Services of this organisation.", OpenApiTypes.UUID),
+    _query("taxonomy_term_id", "Services with this term.", OpenApiTypes.UUID),
+    _query("taxonomy_id", "Services with a term of this taxonomy.", OpenApiTypes.UUID),
+    _query(
+        "modified_after",
+        "Services changed on or after this date or date-time (ISO 8601; Italian time when "
+        "no offset is given).",
+        OpenApiTypes.DATETIME,
+    ),
+    _query("full", "Fully nested services.", OpenApiTypes.BOOL),
+]
+
+
+def filter_services(request, activities):
+    """The HSDS service filters, on activities (services and service_at_locations alike)."""
+    ident = _uuid_param(request, "organization_id")
+    if ident:
+        activities = activities.filter(organisation=find_organisation(ident))
+    for name, lookup in (
+        ("taxonomy_term_id", "terms__hsds_id"),
+        ("taxonomy_id", "terms__taxonomy__hsds_id"),
+    ):
+        ident = _uuid_param(request, name)
+        if ident:
+            activities = activities.filter(pk__in=Activity.objects.filter(**{lookup: ident}))
+    since = _modified_after(request)
+    if since is not None:
+        activities = activities.filter(updated_at__gte=since)
+    for word in text.words(request.query_params.get("search", "")):
+        activities = activities.filter(search_text__contains=word)
+    return activities
+
+
 @_documented(
     "services",
     [
-        _query("search", "Words to look for."),
-        _query("organization_id", "Services of this organisation.", OpenApiTypes.UUID),
-        _query("taxonomy_term_id", "Services with this term.", OpenApiTypes.UUID),
-        _query("taxonomy_id", "Services with a term of this taxonomy.", OpenApiTypes.UUID),
-        _query("full", "Fully nested services.", OpenApiTypes.BOOL),
+        *SERVICE_FILTERS,
+        _query("minimal", "Only each service's id and last_modified.", OpenApiTypes.BOOL),
     ],
 )
 class ServiceViewSet(HSDSViewSet):
@@ -198,22 +289,14 @@ class ServiceViewSet(HSDSViewSet):
         return activities
 
     def filter_list(self, activities):
-        params = self.request.query_params
-        ident = _uuid_param(self.request, "organization_id")
-        if ident:
-            activities = activities.filter(organisation=find_organisation(ident))
-        for name, lookup in (
-            ("taxonomy_term_id", "terms__hsds_id"),
-            ("taxonomy_id", "terms__taxonomy__hsds_id"),
-        ):
-            ident = _uuid_param(self.request, name)
-            if ident:
-                activities = activities.filter(pk__in=Activity.objects.filter(**{lookup: ident}))
-        for word in text.words(params.get("search", "")):
-            activities = activities.filter(search_text__contains=word)
-        return activities
+        return filter_services(self.request, activities)
 
     def list_documents(self, activities):
+        if _boolean(self.request, "minimal"):
+            return [
+                {"id": str(a.hsds_id), "last_modified": m.iso_datetime(a.updated_at)}
+                for a in activities
+            ]
         if _boolean(self.request, "full"):
             places = exporter.other_places(activities)
             return [exporter.service_doc(a, places=places) for a in activities]
@@ -225,12 +308,23 @@ class ServiceViewSet(HSDSViewSet):
         return exporter.service_doc(activity) if activity else None
 
 
-@_documented("organizations", [_query("full_service", "Full services.", OpenApiTypes.BOOL)])
+@_documented(
+    "organizations",
+    [
+        _query("search", "Organisations whose name contains these words."),
+        _query("full_service", "Full services (one organisation only).", OpenApiTypes.BOOL),
+    ],
+)
 class OrganizationViewSet(HSDSViewSet):
     """Organisations; one alone carries its locations and its published services."""
 
     def list_queryset(self):
         return Organisation.objects.order_by("name", "pk")
+
+    def filter_list(self, organisations):
+        # Nesting is served for one organisation at a time, not for a page of them.
+        _refuse_true(self.request, ("full", "full_service"))
+        return _name_contains(self.request, organisations)
 
     def list_documents(self, organisations):
         return [exporter._one_to_one(exporter.organization_doc(o)) for o in organisations]
@@ -257,18 +351,30 @@ class OrganizationViewSet(HSDSViewSet):
         return exporter.organization_doc(organisation, locations=places, services=services)
 
 
-@_documented("service_at_locations")
+@_documented("service_at_locations", SERVICE_FILTERS)
 class ServiceAtLocationViewSet(HSDSViewSet):
     """One service_at_location per published activity at its place; a detail request also
     finds the other locations an HSDS import kept for an activity."""
 
     def list_queryset(self):
         activities = published_activities().filter(place__isnull=False)
+        if _boolean(self.request, "full"):
+            return exporter.activities_queryset(activities).order_by("name", "pk")
         return activities.select_related(
             "organisation", "place__organisation", "place__comune__province"
         ).order_by("name", "pk")
 
+    def filter_list(self, activities):
+        # Service areas are not modelled, so there is no postcode to check coverage against.
+        _refuse(self.request, ("postcode", "proximity"))
+        return filter_services(self.request, activities)
+
     def list_documents(self, activities):
+        if _boolean(self.request, "full"):
+            places = exporter.other_places(activities)
+            return [
+                exporter.sal_doc(a, exporter.sal_links(a)[0], places=places) for a in activities
+            ]
         return [
             exporter.sal_doc(a, exporter.sal_links(a)[0], full=False, places={}) for a in activities
         ]
@@ -289,12 +395,19 @@ class ServiceAtLocationViewSet(HSDSViewSet):
         return None
 
 
-@_documented("taxonomies")
+NAME_SEARCH = _query("search", "Names (Italian, English or French) containing these words.")
+NAMES = ("name", "name_en", "name_fr")
+
+
+@_documented("taxonomies", [NAME_SEARCH])
 class TaxonomyViewSet(HSDSViewSet):
     """The vocabularies that classify services."""
 
     def list_queryset(self):
         return Taxonomy.objects.order_by("code")
+
+    def filter_list(self, taxonomies):
+        return _name_contains(self.request, taxonomies, NAMES)
 
     def list_documents(self, taxonomies):
         return [exporter.taxonomy_doc(t) for t in taxonomies]
@@ -310,6 +423,7 @@ class TaxonomyViewSet(HSDSViewSet):
         _query("taxonomy_id", "Terms of this taxonomy.", OpenApiTypes.UUID),
         _query("parent_id", "Terms under this term.", OpenApiTypes.UUID),
         _query("top_only", "Only terms without a parent.", OpenApiTypes.BOOL),
+        NAME_SEARCH,
     ],
 )
 class TaxonomyTermViewSet(HSDSViewSet):
@@ -328,7 +442,7 @@ class TaxonomyTermViewSet(HSDSViewSet):
                 terms = terms.filter(**{lookup: ident})
         if _boolean(self.request, "top_only"):
             terms = terms.filter(parent__isnull=True)
-        return terms
+        return _name_contains(self.request, terms, NAMES)
 
     def list_documents(self, terms):
         return [exporter.term_doc(t) for t in terms]

@@ -1,8 +1,9 @@
 from django import template
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from ..forms import WEEKDAY_CHOICES
+from ..forms import LANGUAGE_CHOICES, WEEKDAY_CHOICES
 
 register = template.Library()
 
@@ -65,3 +66,15 @@ def checkbox_group(field):
         '<label for="{}">{}</label></div>',
         rows,
     ) or format_html("")
+
+
+@register.filter
+def language_names(codes) -> str:
+    """["it", "en"] written out: "italiano, inglese" in Italian, "Italian, English" in English.
+    Italian and French write language names in lower case in a sentence; the catalogue gives
+    them capitalised because they also head the options of the search form."""
+    names = dict(LANGUAGE_CHOICES)
+    written = [str(names[code]) if code in names else code.upper() for code in codes or ()]
+    if not (get_language() or "").startswith("en"):
+        written = [name[:1].lower() + name[1:] for name in written]
+    return ", ".join(written)

@@ -1,5 +1,7 @@
 """The directory's REST API: the same search, rules and scopes as the pages."""
 
+from datetime import UTC, date, datetime
+
 from django.urls import reverse
 from icalendar import Calendar
 
@@ -129,3 +131,14 @@ def test_calendar_file_repeats_weekly_in_rome_time(world, client):
     assert str(start.tzinfo) == "Europe/Rome" and (start.hour, start.minute) == (9, 30)
     assert "Castello" in str(event["location"])
     assert calendar.walk("VTIMEZONE")
+
+
+def test_calendar_until_is_written_in_utc(world, client):
+    schedule = world["activity"].schedules.first()
+    schedule.valid_to = date(2026, 6, 30)
+    schedule.save()
+    response = client.get(reverse("directory:activity_calendar", args=[world["activity"].pk]))
+    # The end of 30 June in Rome (summer time, UTC+2) is 21:59:59 UTC.
+    assert b"UNTIL=20260630T215959Z" in response.content.replace(b"\r\n ", b"")
+    event = next(iter(Calendar.from_ical(response.content).walk("VEVENT")))
+    assert event["rrule"]["UNTIL"][0] == datetime(2026, 6, 30, 21, 59, 59, tzinfo=UTC)

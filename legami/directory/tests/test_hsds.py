@@ -548,3 +548,119 @@ def test_bad_filters_are_400_not_500(world, client):
         "/api/hsds/services?per_page=0",
     ):
         assert client.get(url).status_code == 400, url
+
+
+# --- every parameter HSDS defines is honoured or refused by name -------------------------------
+def _ids(client, url, **params) -> list[str]:
+    response = client.get(url, params)
+    assert response.status_code == 200, (url, params, response.content)
+    return [item["id"] for item in response.json()["contents"]]
+
+
+RESOURCES = ["services", "organizations", "service_at_locations", "taxonomies", "taxonomy_terms"]
+
+
+@pytest.mark.parametrize("resource", RESOURCES)
+def test_every_list_and_record_also_answers_with_a_trailing_slash(resource, world, client):
+    _native_activity(world)
+    bare = client.get(f"/api/hsds/{resource}")
+    slashed = client.get(f"/api/hsds/{resource}/")
+    assert bare.status_code == slashed.status_code == 200
+    assert slashed.json() == bare.json()
+    first = bare.json()["contents"][0]["id"]
+    assert client.get(f"/api/hsds/{resource}/{first}/").json()["id"] == first
+
+
+def test_schema_documents_each_path_once_without_the_slash(client):
+    paths = client.get("/api/schema/?format=json").json()["paths"]
+    assert "/api/hsds/services" in paths and "/api/hsds/services/" not in paths
+
+
+@pytest.mark.parametrize("resource", ["services", "service_at_locations"])
+def test_modified_after_keeps_what_changed_since(resource, world, client):
+    old, new = _native_activity(world, "Vecchia"), _native_activity(world, "Nuova")
+    Activity.objects.filter(pk=old.pk).update(updated_at="2025-01-10T10:00:00+01:00")
+    Activity.objects.filter(pk=new.pk).update(updated_at="2025-06-01T09:00:00+02:00")
+    url = f"/api/hsds/{resource}"
+
+    def names(since):
+        response = client.get(url, {"modified_after": since, "per_page": 200})
+        assert response.status_code == 200, response.content
+        return {item.get("name") or item["service"]["name"] for item in response.json()["contents"]}
+
+    assert {"Vecchia", "Nuova"} <= names("2025-01-01")
+    assert "Vecchia" not in names("2025-03-01") and "Nuova" in names("2025-03-01")
+    assert "Nuova" in names("2025-06-01T09:00:00+02:00")  # on or after
+    assert "Nuova" not in names("2025-06-01T09:00:01+02:00")
+    assert "Nuova" in names("2025-06-01T08:00:00")  # no offset: Italian time (07:00 UTC)
+    assert "Nuova" in names("2025-06-01 08:00")
+    assert "Nuova" in names("2025-06-01T09:00:00 02:00")  # the offset's "+" left unescaped
+    refused = client.get(url, {"modified_after": "ieri"})
+    assert refused.status_code == 400 and "modified_after" in refused.json()
+
+
+def test_minimal_services_are_id_and_last_modified(world, client):
+    activity = _native_activity(world)
+    contents = client.get("/api/hsds/services", {"minimal": "true"}).json()["contents"]
+    modified = mapping.iso_datetime(activity.updated_at)
+    assert {"id": str(activity.hsds_id), "last_modified": modified} in contents
+    assert all(set(item) == {"id", "last_modified"} for item in contents)
+
+
+def test_service_at_locations_take_the_service_filters(world, client):
+    activity = _native_activity(world, "Coro filtrato")
+    _native_activity(world, "Altro gruppo")
+    term = activity.terms.get(code="musica")
+    url = "/api/hsds/service_at_locations"
+    found = client.get(url, {"search": "filtrato"}).json()["contents"]
+    assert [item["service"]["id"] for item in found] == [str(activity.hsds_id)]
+    by_term = client.get(url, {"taxonomy_term_id": str(term.hsds_id), "per_page": 200}).json()
+    assert {item["service"]["id"] for item in by_term["contents"]} >= {str(activity.hsds_id)}
+    organization = mapping.organisation_hsds_id(activity.organisation)
+    by_org = client.get(url, {"organization_id": organization, "per_page": 200}).json()
+    assert {i["service"]["organization_id"] for i in by_org["contents"]} == {organization}
+    full = client.get(url, {"full": "true", "search": "filtrato"}).json()["contents"][0]
+    assert "schedules" in full["service"]
+    assert mapping.validation_errors("service_at_location", full) == []
+
+
+def test_search_on_organizations_taxonomies_and_terms_is_by_name(world, client):
+    association = world["association"]
+    term = TaxonomyTerm.objects.get(code="musica")
+    word = association.name.split()[-1][1:].upper()
+    organizations = client.get("/api/hsds/organizations", {"search": word}).json()["contents"]
+    assert organizations and all(word.lower() in o["name"].lower() for o in organizations)
+    assert mapping.organisation_hsds_id(association) in {o["id"] for o in organizations}
+    assert _ids(client, "/api/hsds/organizations", search="nessun ente si chiama così") == []
+    taxonomy = term.taxonomy
+    assert _ids(client, "/api/hsds/taxonomies", search=taxonomy.name[1:5]) == [
+        str(taxonomy.hsds_id)
+    ]
+    assert _ids(client, "/api/hsds/taxonomies", search="zzz") == []
+    terms = client.get("/api/hsds/taxonomy_terms", {"search": term.name}).json()["contents"]
+    assert str(term.hsds_id) in {t["id"] for t in terms}
+    assert all(term.name.lower() in t["name"].lower() for t in terms)
+
+
+@pytest.mark.parametrize(
+    ("url", "name"),
+    [
+        ("/api/hsds/service_at_locations?postcode=58031", "postcode"),
+        ("/api/hsds/service_at_locations?proximity=1000", "proximity"),
+        ("/api/hsds/organizations?full=true", "full"),
+        ("/api/hsds/organizations?full_service=true", "full_service"),
+        ("/api/hsds/services?format=ndjson", "format"),
+        ("/api/hsds/taxonomies?format=ndjson", "format"),
+    ],
+)
+def test_parameters_that_cannot_be_honoured_are_refused_by_name(url, name, world, client):
+    response = client.get(url)
+    assert response.status_code == 400 and name in response.json(), response.content
+
+
+def test_unknown_parameters_are_ignored_and_json_is_the_format(world, client):
+    _native_activity(world)
+    everything = _ids(client, "/api/hsds/services")
+    assert _ids(client, "/api/hsds/services", colour="blue") == everything
+    assert _ids(client, "/api/hsds/services", format="json") == everything
+    assert _ids(client, "/api/hsds/organizations", full="false") != []

@@ -145,7 +145,8 @@ def referral_create(
     now=None,
 ) -> Referral:
     """A prescriber refers a person (`person` holds the Beneficiary fields); with `by` a citizen
-    or anonymous visitor, the person refers themselves."""
+    or anonymous visitor, the person refers themselves. `now` is when it was received (the
+    demo loader tells past stories): the receipt and its deadline both count from it."""
     role = effective_role(by)
     source = Source.PROFESSIONAL if role in (PRESCRIBER, SUPERUSER) else Source.SELF
     errors = {}
@@ -178,6 +179,7 @@ def referral_create(
         errors.update(error.message_dict)
     if errors:
         raise ValidationError(errors)
+    backdated = now is not None
     now = now or timezone.now()
     service = settings_for(beneficiary.comune)
     referral = Referral.objects.create(
@@ -201,12 +203,17 @@ def referral_create(
     referral.reasons.set(_clean_reasons(reasons))
     for purpose in _check_consents(consents):
         consent_give(by=by, beneficiary=beneficiary, purpose=purpose)
-    ReferralEvent.objects.create(
+    event = ReferralEvent.objects.create(
         referral=referral,
         by=by if by.is_authenticated else None,
         by_label=by.email if by.is_authenticated else "",
         to_status=Status.RECEIVED,
     )
+    if backdated:
+        # Both fields are auto_now_add, which ignores a value given on create.
+        Referral.objects.filter(pk=referral.pk).update(received_at=now)
+        ReferralEvent.objects.filter(pk=event.pk).update(at=now)
+        referral.received_at = now
     audit(by=by, action="create", obj=referral, purpose="referral")
     notify(
         link_workers_for(referral),

@@ -79,7 +79,7 @@ class Command(BaseCommand):
         terms = {
             (t.taxonomy.code, t.code): t for t in TaxonomyTerm.objects.select_related("taxonomy")
         }
-        for row in seed_directory.ACTIVITIES:
+        for number, row in enumerate(seed_directory.ACTIVITIES):
             place_name, name, description, codes, low, high, languages, capacity = row[:8]
             cost, (freq, byday, opens, closes, start, end), status, verified = row[8:]
             place = places[place_name]
@@ -103,6 +103,7 @@ class Command(BaseCommand):
                 how_to_join="Telefonare o scrivere al referente; per chi arriva con una "
                 "prescrizione sociale, il facilitatore prende contatto.",
                 contact_name="Referente (demo)",
+                phone=seed_directory.phone(number),
                 email="attivita@demo.legami.example",
                 last_verified_on=verified,
                 extra={"demo": True},
