@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from legami.accounts.models import User
 from legami.core.audit import audit, audit_shown
+from legami.core.modules import case_reminders
 from legami.core.permissions import permission_required
 from legami.core.roles import CITIZEN, LINK_WORKER, effective_role
 from legami.core.views_helpers import (
@@ -131,6 +132,9 @@ def caseload(request):
     filters = queries.CaseloadFilter.from_params(request.GET)
     page = paginate(request, queries.caseload_ids(request.user, filters), per_page=50)
     rows = queries.caseload_rows(page.object_list)
+    reminders = case_reminders([r.pk for r in rows])
+    for row in rows:
+        row.reminders = reminders.get(row.pk, [])
     workers = queries_cases.assignable_link_workers(request.user, [r.comune_id for r in rows])
     audit_shown(by=request.user, purpose="caseload", objects=rows)
     return render(
@@ -244,6 +248,8 @@ def referral_detail(request, pk):
             and (can_work or disclosure.wrote(referral)),
             "notes": list(queries_cases.case_notes(referral)) if "notes" in readable else [],
             "transitions": _transition_choices(referral) if can_work else [],
+            # Follow-ups are the link worker's to do: the prescriber does not see them.
+            "reminders": case_reminders([referral.pk]).get(referral.pk, []) if can_work else [],
             "is_ended": referral.status in ENDED_STATUSES,
             "can_enrol": can_work
             and referral.link_worker_id is not None
