@@ -35,6 +35,7 @@ from .forms import (
     WEEKDAY_CHOICES,
     ConsentChangeForm,
     EnrolForm,
+    ProgrammeForm,
     ReferralForm,
     TransitionForm,
     consent_field_name,
@@ -255,8 +256,32 @@ def referral_detail(request, pk):
             and referral.link_worker_id is not None
             and referral.status in CAN_ENROL,
             "holding": (EnrolmentStatus.PENDING, EnrolmentStatus.ACCEPTED),
+            "programme_form": ProgrammeForm(referral=referral) if can_work else None,
         },
     )
+
+
+@require_POST
+@permission_required(policy, "work")
+def programme_change(request, pk):
+    referral = _workable(request, pk)
+    form = ProgrammeForm(request.POST, referral=referral)
+    if not form.is_valid():
+        messages.error(request, _("Choose a programme from the list."))
+        return _detail(referral.pk)
+    programme = form.cleaned_data["programme"]
+    try:
+        services.referral_programme_set(by=request.user, referral=referral, programme=programme)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(
+            request,
+            _("The referral counts in “%(name)s”.") % {"name": programme.name}
+            if programme is not None
+            else _("The referral counts in no programme."),
+        )
+    return _detail(referral.pk)
 
 
 @require_POST
