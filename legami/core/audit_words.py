@@ -109,6 +109,7 @@ PURPOSES = {
     "referral": gettext_lazy("referral"),
     "referral detail": gettext_lazy("referral page"),
     "referral lifecycle": gettext_lazy("progress of the referral"),
+    "referral programme": gettext_lazy("programme of the referral"),
     "referral settings": gettext_lazy("referral settings"),
     "referrals made": gettext_lazy("referrals made"),
     "research": gettext_lazy("research"),

@@ -10,6 +10,7 @@ appears in the menu, the home page and the data-subject rights by declaring itse
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cache
 from importlib import import_module, util
 
@@ -54,6 +55,17 @@ class Entry:
 
 
 @dataclass(frozen=True)
+class Reminder:
+    """One thing due on a case: what ("WHO-5, follow-up at 3 months"), by when, and where it
+    is done."""
+
+    text: str
+    due_on: date
+    overdue: bool = False
+    url: str = ""
+
+
+@dataclass(frozen=True)
 class Manifest:
     label: str  # the app label
     title: str | Promise
@@ -65,6 +77,10 @@ class Manifest:
     # Live metrics other modules may read (e.g. indicators of impact on organisations),
     # by metric code.
     metrics: Mapping[str, Callable] = field(default_factory=dict)
+    # What falls due on a referred person's case (questionnaire follow-ups...), shown on the
+    # case page and the caseload: referral ids -> {referral id: [Reminder, ...]}. The case
+    # lives in referrals, which may not import the modules below it that keep these dates.
+    case_reminders: Callable[[list[int]], Mapping[int, list[Reminder]]] | None = None
 
 
 @cache
@@ -164,3 +180,19 @@ def metric(code: str) -> Callable | None:
         if code in manifest.metrics:
             return manifest.metrics[code]
     return None
+
+
+def case_reminders(referral_ids) -> dict[int, list[Reminder]]:
+    """What every module has falling due on these referrals, earliest first."""
+    ids = list(referral_ids)
+    found: dict[int, list[Reminder]] = {}
+    if not ids:
+        return found
+    for manifest in manifests():
+        if manifest.case_reminders is None:
+            continue
+        for referral_id, reminders in manifest.case_reminders(ids).items():
+            found.setdefault(referral_id, []).extend(reminders)
+    for reminders in found.values():
+        reminders.sort(key=lambda r: r.due_on)
+    return found

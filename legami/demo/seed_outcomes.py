@@ -92,10 +92,11 @@ def _cohort() -> int:
                 consents=["care", "contact", "outcomes", "research"],
                 reasons=needs,
                 reason_text="Coorte dimostrativa: persona inventata.",
-                programme=programme,
                 is_demo=True,
                 now=timezone.now() - timedelta(days=150),
             )
+            # The programme may have ended since: the system attributes the referral.
+            referrals.referral_programme_set(by=None, referral=referral, programme=programme)
             seed_referrals._walk(
                 referral,
                 {"status": "active", "activity": None},

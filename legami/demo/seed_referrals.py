@@ -325,10 +325,14 @@ def _referrals() -> int:
             reason_text=story["reason"],
             urgency=story.get("urgency", "routine"),
             risks=story.get("risks", ""),
-            programme=programmes.get(team["programme"]),
             is_demo=True,
             # An overdue first contact: the service level counted from twelve days ago.
             now=timezone.now() - timedelta(days=12) if story.get("overdue") else None,
+        )
+        # The seeds' programmes keep their real dates, some already ended: the system
+        # attributes the referral, as it would a past one.
+        services.referral_programme_set(
+            by=None, referral=referral, programme=programmes.get(team["programme"])
         )
         _walk(referral, story, users[team["link_worker"]], users[team["provider"]], activities)
         count += 1

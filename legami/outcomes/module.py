@@ -9,6 +9,7 @@ from .permissions import policy
 MODULE = Manifest(
     label="outcomes",
     title=_("Impact measurement"),
+    case_reminders=queries.case_reminders,
     menu=(
         Entry(
             _("Impact"),
@@ -39,8 +40,13 @@ MODULE = Manifest(
             order=10,
         ),
         Entry(_("Social priorities"), "outcomes:priorities", policy, "priorities", order=11),
-        Entry(_("Impact on organisations"), "outcomes:organisations", policy, "indicators_read",
-              order=12),
+        Entry(
+            _("Impact on organisations"),
+            "outcomes:organisations",
+            policy,
+            "indicators_read",
+            order=12,
+        ),
         Entry(_("Qualitative evidence"), "outcomes:evidence", policy, "evidence", order=13),
         Entry(
             _("Social return on investment (SROI)"),

@@ -19,9 +19,11 @@ from django.db.models import (
 )
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from legami.core.modules import Reminder
 from legami.core.privacy import NOT_RECORDED, SMALL_CELL, age_band_expression, k_anonymous
 from legami.directory.models import TaxonomyTerm
 from legami.network.models import Organisation, Programme
@@ -78,13 +80,17 @@ def due_follow_ups(referrals: QuerySet[Referral], *, today: date | None = None) 
         .order_by("administered_on", "pk")
     )
     earliest = min(settings.OUTCOMES_FOLLOW_UP_MONTHS.values())
-    baselines = baselines.filter(administered_on__lte=horizon - relativedelta(months=earliest))
+    baselines = list(
+        baselines.filter(administered_on__lte=horizon - relativedelta(months=earliest))
+    )
+    if not baselines:  # most cases, on a case page: one query, not two
+        return []
     done = {
         (beneficiary_id, instrument_id, timepoint)
         for beneficiary_id, instrument_id, timepoint in Response.objects.filter(
             is_complete=True,
             timepoint__in=FOLLOW_UPS,
-            beneficiary__in=baselines.values("beneficiary"),
+            beneficiary__in={b.beneficiary_id for b in baselines},
         ).values_list("beneficiary_id", "instrument_id", "timepoint")
     }
     due = []
@@ -114,6 +120,23 @@ def due_for(user) -> list[dict]:
 
 def due_count(user) -> int:
     return len(due_for(user))
+
+
+def case_reminders(referral_ids) -> dict[int, list[Reminder]]:
+    """The follow-ups falling due on these referrals, for the case page and the caseload
+    (the manifest's `case_reminders`): the same rule as the questionnaires-due list."""
+    found: dict[int, list[Reminder]] = {}
+    for due in due_follow_ups(Referral.objects.filter(pk__in=list(referral_ids))):
+        baseline = due["baseline"]
+        found.setdefault(baseline.referral_id, []).append(
+            Reminder(
+                text=f"{baseline.instrument.localised_name}, {due['timepoint_label']}",
+                due_on=due["due_on"],
+                overdue=due["overdue"],
+                url=reverse("outcomes:person", args=[baseline.referral_id]),
+            )
+        )
+    return found
 
 
 # --- impact dashboard ------------------------------------------------------------------------

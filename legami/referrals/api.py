@@ -48,6 +48,7 @@ from .serializers import (
     ReferralEnrolInputSerializer,
     ReferralEnrolmentSerializer,
     ReferralPersonInputSerializer,
+    ReferralProgrammeSerializer,
     ReferralSerializer,
     ReferralTransitionSerializer,
     SuggestionSerializer,
@@ -121,6 +122,7 @@ class ReferralViewSet(viewsets.GenericViewSet):
         "suggestions": "work",
         "enrolments": "work",
         "consents": "work",
+        "programme": "work",
         "duplicate": "work",
         "merge": "work",
         "dismiss_duplicate": "work",
@@ -263,6 +265,24 @@ class ReferralViewSet(viewsets.GenericViewSet):
         _run(services.consent_change, by=request.user, beneficiary=beneficiary, **form.cleaned_data)
         active = sorted(services.active_consents(beneficiary))
         return Response(ConsentStateSerializer({"active": active}).data)
+
+    @extend_schema(
+        summary="Say in which programme the referral counts (link workers)",
+        request=ReferralProgrammeSerializer,
+        responses={200: ReferralSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def programme(self, request, pk=None):
+        referral = queries.referral_detail(request.user, pk, action="work")
+        serializer = ReferralProgrammeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        _run(
+            services.referral_programme_set,
+            by=request.user,
+            referral=referral,
+            programme=serializer.validated_data["programme"],
+        )
+        return self._output(referral)
 
     def _flagged(self, pk):
         referral = queries.referral_detail(self.request.user, pk, action="work")

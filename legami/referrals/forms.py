@@ -7,11 +7,13 @@ from django.utils.translation import gettext_lazy as _
 from legami.core.views_helpers import ModelMultipleChoiceField
 from legami.directory.forms import LANGUAGE_CHOICES, WEEKDAY_CHOICES
 from legami.directory.models import Taxonomy, TaxonomyTerm
+from legami.network.models import Programme
 from legami.territory.forms import ComuneField
 
 from .consent import CONSENT_ACTIONS, CONSENT_TEXTS, REQUIRED
 from .models import ConsentPurpose, ContactChannel, Gender, Status, Urgency
 from .services.identity import MERGEABLE_FIELDS
+from .services.lifecycle import programmes_for, running_programmes
 
 PART_OF_DAY_CHOICES = [
     ("morning", _("Morning")),
@@ -94,6 +96,13 @@ class ReferralForm(forms.Form):
         help_text=_("What the link worker should know to start the conversation."),
     )
     urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices)
+    programme = forms.ModelChoiceField(
+        label=_("Programme"),
+        queryset=Programme.objects.none(),
+        required=False,
+        empty_label=_("The district's programme, if it has one"),
+        help_text=_("The programme whose results the referral counts in."),
+    )
     risks = forms.CharField(
         label=_("Known risks"),
         required=False,
@@ -125,6 +134,11 @@ class ReferralForm(forms.Form):
         )
         self.fields["reasons"].queryset = needs
         self.fields["reasons"].label_from_instance = lambda term: term.label
+        # Programmes running somewhere: the service checks that the chosen one covers the
+        # person's comune, which is typed on this same form.
+        self.fields["programme"].queryset = (
+            running_programmes().filter(comuni__isnull=False).distinct().order_by("name")
+        )
         if organisations is not None and len(organisations) > 1:
             self.fields["referring_organisation"] = forms.ModelChoiceField(
                 label=_("Referring organisation"),
@@ -159,6 +173,7 @@ class ReferralForm(forms.Form):
             "risks": data.get("risks") or "",
             "available_days": data.get("available_days") or [],
             "available_times": data.get("available_times") or [],
+            "programme": data.get("programme"),
         }
         if data.get("referring_organisation") is not None:
             result["referring_organisation"] = data["referring_organisation"]
@@ -209,3 +224,24 @@ class LinkAccountForm(forms.Form):
         label=_("E-mail of the person's citizen account"),
         help_text=_("Ask the person: the account must have confirmed this address."),
     )
+
+
+class ProgrammeForm(forms.Form):
+    """The link worker's choice of the programme a referral counts in (empty: none)."""
+
+    programme = forms.ModelChoiceField(
+        label=_("Programme"),
+        queryset=Programme.objects.none(),
+        required=False,
+        empty_label=_("No programme"),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+    def __init__(self, *args, referral, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The one it counts in now stays a choice, even once it has ended.
+        current = Programme.objects.filter(pk=referral.programme_id)
+        self.fields["programme"].queryset = (
+            (programmes_for(referral.comune_id) | current).distinct().order_by("name")
+        )
+        self.fields["programme"].initial = referral.programme_id

@@ -11,6 +11,7 @@ from legami.territory.forms import ComuneField
 
 from .consent import CONSENT_TEXTS, REQUIRED
 from .models import ConsentPurpose, ContactChannel, ReferralSettings
+from .services.lifecycle import running_programmes
 from .services_settings import SETTINGS_FIELDS
 
 SELF_CONTACT_CHOICES = [
@@ -203,6 +204,15 @@ class ReferralSettingsForm(forms.ModelForm):
             field = self.fields[name]
             field.widget.attrs.update(min=0, max=10)
             field.help_text = _("From 0 (not counted) to 10 (counts most).")
+        # The programmes running in the district (the service checks again).
+        district = self.instance.district
+        self.fields["default_programme"].queryset = (
+            running_programmes()
+            .filter(comuni__in=district.comuni.all())
+            .distinct()
+            .order_by("name")
+        )
+        self.fields["default_programme"].empty_label = _("None")
 
     def clean(self):
         data = super().clean()

@@ -453,6 +453,17 @@ class ReferralSettings(models.Model):
     weight_access = _weight(_("weight: accessibility"), 2)
     weight_language = _weight(_("weight: language"), 1)
     weight_capacity = _weight(_("weight: places left"), 1)
+    # Where the district's referrals count by default (impact, SROI, indicators): a prescriber
+    # who names no programme refers into this one, when it covers the person's comune.
+    default_programme = models.ForeignKey(
+        Programme,
+        verbose_name=_("default programme"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Referrals of the district count in this programme unless another is chosen."),
+    )
 
     class Meta:
         verbose_name = _("referral settings")

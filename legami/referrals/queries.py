@@ -25,6 +25,7 @@ from legami.core.views_helpers import id_param
 from legami.territory.models import Comune
 
 from .models import (
+    ENDED_STATUSES,
     HOLDING_PLACE,
     OPEN_STATUSES,
     Beneficiary,
@@ -40,7 +41,9 @@ from .permissions import policy
 from .services.people import normalise_person_tax_code
 
 CASELOAD_VIEWS = ("mine", "unassigned", "all")
-CASELOAD_ORDER = ("-is_overdue", "first_contact_due", "-received_at", "-pk")
+# Open cases first (an ended path stays reachable, below the work still to do), then the late
+# first contacts, then the nearest deadline.
+CASELOAD_ORDER = ("is_ended", "-is_overdue", "first_contact_due", "-received_at", "-pk")
 ENCRYPTED_ON_ROWS = (
     "reason_text",
     "risks",
@@ -90,6 +93,14 @@ def _overdue_expression(today):
     )
 
 
+def _ended_expression():
+    return Case(
+        When(status__in=ENDED_STATUSES, then=Value(True)),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
+
+
 def visible_referrals(user) -> QuerySet:
     return policy.scope(user, "view", Referral.objects.all())
 
@@ -115,7 +126,9 @@ def _caseload_filtered(user, filters: CaseloadFilter) -> QuerySet:
         referrals = referrals.filter(comune_id=filters.comune)
     if filters.programme:
         referrals = referrals.filter(programme_id=filters.programme)
-    return referrals.annotate(is_overdue=_overdue_expression(today)).order_by(*CASELOAD_ORDER)
+    return referrals.annotate(
+        is_overdue=_overdue_expression(today), is_ended=_ended_expression()
+    ).order_by(*CASELOAD_ORDER)
 
 
 def _caseload_rows(referrals: QuerySet) -> QuerySet:
@@ -124,7 +137,8 @@ def _caseload_rows(referrals: QuerySet) -> QuerySet:
 
 def caseload(user, filters: CaseloadFilter) -> QuerySet:
     """The link worker's list: their own cases, the ones waiting for someone, or all of their
-    territory, overdue first, with what each row shows already joined."""
+    territory, open cases first and overdue first among them, with what each row shows
+    already joined."""
     return _caseload_rows(_caseload_filtered(user, filters))
 
 
@@ -162,27 +176,32 @@ def referrals_made(user, *, with_texts: bool = True) -> QuerySet:
 
 
 def referral_detail(user, pk, *, action: str = "view") -> Referral:
-    """One referral with its timeline, needs, enrolments and notes, or 404/403."""
-    referrals = Referral.objects.select_related(
-        "beneficiary__comune",
-        "comune",
-        "link_worker",
-        "referrer",
-        "referring_organisation",
-        "programme",
-    ).prefetch_related(
-        "reasons",
-        Prefetch("events", queryset=ReferralEvent.objects.order_by("at", "pk")),
-        Prefetch(
-            "enrolments",
-            queryset=Enrolment.objects.select_related("activity__place__comune").prefetch_related(
-                "attendance"
+    """One referral with its timeline, needs, enrolments and notes, or 404/403; `is_overdue`
+    as on the caseload's rows."""
+    referrals = (
+        Referral.objects.annotate(is_overdue=_overdue_expression(timezone.localdate()))
+        .select_related(
+            "beneficiary__comune",
+            "comune",
+            "link_worker",
+            "referrer",
+            "referring_organisation",
+            "programme",
+        )
+        .prefetch_related(
+            "reasons",
+            Prefetch("events", queryset=ReferralEvent.objects.order_by("at", "pk")),
+            Prefetch(
+                "enrolments",
+                queryset=Enrolment.objects.select_related(
+                    "activity__place__comune"
+                ).prefetch_related("attendance"),
             ),
-        ),
-        Prefetch(
-            "beneficiary__consents",
-            queryset=Consent.objects.order_by("purpose", "-given_at"),
-        ),
+            Prefetch(
+                "beneficiary__consents",
+                queryset=Consent.objects.order_by("purpose", "-given_at"),
+            ),
+        )
     )
     return policy.get_object_or_404(user, action, referrals, pk=pk)
 
@@ -336,6 +355,8 @@ def waiting_for_link_worker(user) -> int:
 
 
 def provider_answers_waiting(user) -> int:
-    return policy.scope(user, "respond", Enrolment.objects.all()).filter(
-        status=EnrolmentStatus.PENDING
-    ).count()
+    return (
+        policy.scope(user, "respond", Enrolment.objects.all())
+        .filter(status=EnrolmentStatus.PENDING)
+        .count()
+    )

@@ -127,7 +127,22 @@ class ReferralCreateSerializer(serializers.Serializer):
         help_text=_("One of your organisations; the first one when left out."),
     )
     programme = serializers.PrimaryKeyRelatedField(
-        queryset=Programme.objects.all(), required=False, allow_null=True, default=None
+        queryset=Programme.objects.all(),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_(
+            "A running programme covering the person's comune; left out, the district's "
+            "default programme, if any."
+        ),
+    )
+
+
+class ReferralProgrammeSerializer(serializers.Serializer):
+    programme = serializers.PrimaryKeyRelatedField(
+        queryset=Programme.objects.all(),
+        allow_null=True,
+        help_text=_("A running programme covering the person's comune; null for none."),
     )
 
 
@@ -320,10 +335,13 @@ class ReferralSerializer(serializers.Serializer):
     is_overdue = serializers.BooleanField(
         read_only=True,
         allow_null=True,
-        help_text=_("First contact late (in the link worker's list; null elsewhere)."),
+        help_text=_("First contact late (null where not computed)."),
     )
     comune = serializers.CharField(source="comune.istat_code", help_text=_("ISTAT code."))
     link_worker = serializers.IntegerField(source="link_worker_id", allow_null=True)
+    programme = serializers.IntegerField(
+        source="programme_id", allow_null=True, help_text=_("The programme it counts in.")
+    )
     referring_organisation = ReferralLinkSerializer(allow_null=True)
     needs = ReferralNeedSerializer(source="reasons", many=True)
     timeline = ReferralEventSerializer(source="events", many=True)

@@ -1,4 +1,5 @@
-"""Writing a district's service levels and matching weights (territory administrators)."""
+"""Writing a district's service levels, matching weights and default programme (territory
+administrators)."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -10,6 +11,7 @@ from legami.territory.queries import district_in_scope
 
 from .models import ReferralSettings
 from .permissions import policy
+from .services.lifecycle import running_programmes
 
 SETTINGS_FIELDS = (
     "first_contact_working_days",
@@ -22,6 +24,7 @@ SETTINGS_FIELDS = (
     "weight_access",
     "weight_language",
     "weight_capacity",
+    "default_programme",
 )
 WEIGHT_MAX = 10
 
@@ -57,6 +60,13 @@ def referral_settings_save(*, by, district: District, **fields) -> ReferralSetti
     ):
         errors["provider_return_days"] = _(
             "Return the referral after the reminder: give more days than the reminder."
+        )
+    programme = settings.default_programme
+    if programme is not None and not (
+        running_programmes().filter(pk=programme.pk, comuni__in=district.comuni.all()).exists()
+    ):
+        errors["default_programme"] = _(
+            "Choose a running programme that covers comuni of the district."
         )
     if errors:
         raise ValidationError(errors)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/stato/", views_cases.transition, name="transition"),
     path("<int:pk>/note/", views_cases.note_add, name="note_add"),
     path("<int:pk>/consensi/", views_cases.consent_change, name="consent"),
+    path("<int:pk>/programma/", views_cases.programme_change, name="programme"),
     path("<int:pk>/abbinamento/", views_cases.match, name="match"),
     path("<int:pk>/iscrivi/", views_cases.enrol, name="enrol"),
     path("iscrizioni/<int:pk>/ritira/", views_cases.enrolment_withdraw, name="enrolment_withdraw"),

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from legami.accounts.models import User
 from legami.core.audit import audit, audit_shown
+from legami.core.modules import case_reminders
 from legami.core.permissions import permission_required
 from legami.core.roles import CITIZEN, LINK_WORKER, effective_role
 from legami.core.views_helpers import (
@@ -34,6 +35,7 @@ from .forms import (
     WEEKDAY_CHOICES,
     ConsentChangeForm,
     EnrolForm,
+    ProgrammeForm,
     ReferralForm,
     TransitionForm,
     consent_field_name,
@@ -131,6 +133,9 @@ def caseload(request):
     filters = queries.CaseloadFilter.from_params(request.GET)
     page = paginate(request, queries.caseload_ids(request.user, filters), per_page=50)
     rows = queries.caseload_rows(page.object_list)
+    reminders = case_reminders([r.pk for r in rows])
+    for row in rows:
+        row.reminders = reminders.get(row.pk, [])
     workers = queries_cases.assignable_link_workers(request.user, [r.comune_id for r in rows])
     audit_shown(by=request.user, purpose="caseload", objects=rows)
     return render(
@@ -244,13 +249,39 @@ def referral_detail(request, pk):
             and (can_work or disclosure.wrote(referral)),
             "notes": list(queries_cases.case_notes(referral)) if "notes" in readable else [],
             "transitions": _transition_choices(referral) if can_work else [],
+            # Follow-ups are the link worker's to do: the prescriber does not see them.
+            "reminders": case_reminders([referral.pk]).get(referral.pk, []) if can_work else [],
             "is_ended": referral.status in ENDED_STATUSES,
             "can_enrol": can_work
             and referral.link_worker_id is not None
             and referral.status in CAN_ENROL,
             "holding": (EnrolmentStatus.PENDING, EnrolmentStatus.ACCEPTED),
+            "programme_form": ProgrammeForm(referral=referral) if can_work else None,
         },
     )
+
+
+@require_POST
+@permission_required(policy, "work")
+def programme_change(request, pk):
+    referral = _workable(request, pk)
+    form = ProgrammeForm(request.POST, referral=referral)
+    if not form.is_valid():
+        messages.error(request, _("Choose a programme from the list."))
+        return _detail(referral.pk)
+    programme = form.cleaned_data["programme"]
+    try:
+        services.referral_programme_set(by=request.user, referral=referral, programme=programme)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(
+            request,
+            _("The referral counts in “%(name)s”.") % {"name": programme.name}
+            if programme is not None
+            else _("The referral counts in no programme."),
+        )
+    return _detail(referral.pk)
 
 
 @require_POST

@@ -20,10 +20,14 @@ from .identity import (
 )
 from .lifecycle import (
     case_note_add,
+    check_programme,
     link_workers_for,
+    programmes_for,
     referral_assign,
     referral_create,
+    referral_programme_set,
     referral_transition,
+    running_programmes,
     settings_for,
 )
 from .people import (
@@ -59,6 +63,7 @@ __all__ = [
     "beneficiary_link_account",
     "beneficiary_merge",
     "case_note_add",
+    "check_programme",
     "chase_unanswered",
     "consent_change",
     "consent_give",
@@ -71,11 +76,14 @@ __all__ = [
     "places_held",
     "places_left",
     "places_taken",
+    "programmes_for",
     "referral_assign",
     "referral_capacity",
     "referral_create",
+    "referral_programme_set",
     "referral_transition",
     "retention_run",
+    "running_programmes",
     "settings_for",
     "subject_erase",
     "subject_export",

@@ -11,6 +11,7 @@ from legami.accounts.models import User
 from legami.core.audit import audit
 from legami.core.roles import LINK_WORKER, PRESCRIBER, SUPERUSER, effective_role
 from legami.directory.models import Taxonomy, TaxonomyTerm
+from legami.network.models import Programme
 from legami.territory.models import Comune
 from legami.territory.queries import comuni_in_scope
 
@@ -51,6 +52,53 @@ def settings_for(comune) -> ReferralSettings:
         ReferralSettings.objects.filter(district__comuni=comune).order_by("district__name").first()
     )
     return found or ReferralSettings()
+
+
+def running_programmes(on=None):
+    """Programmes running on `on` (today): started, and not ended."""
+    on = on or timezone.localdate()
+    return Programme.objects.filter(start_date__lte=on).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=on)
+    )
+
+
+def programmes_for(comune, on=None):
+    """The programmes a referral of `comune` may count in: running, and covering the comune."""
+    return running_programmes(on).filter(comuni=comune).order_by("name")
+
+
+def check_programme(programme, comune, *, by) -> None:
+    """A referral counts only in a programme that covers the person's comune and, when a person
+    chooses it, is running: a programme that has ended takes no new referral. The system
+    (`by=None`: the demo loader replaying a programme's history, an import) may attribute a
+    referral to a programme that has ended since."""
+    if programme is None:
+        return
+    if not programme.comuni.filter(pk=getattr(comune, "pk", comune)).exists():
+        raise ValidationError(
+            {
+                "programme": _("“%(name)s” does not cover the person's comune.")
+                % {"name": programme.name}
+            }
+        )
+    if by is not None and not running_programmes().filter(pk=programme.pk).exists():
+        raise ValidationError(
+            {
+                "programme": _("“%(name)s” is not running: choose a programme that is.")
+                % {"name": programme.name}
+            }
+        )
+
+
+def _programme_of(programme, comune, *, by, service: ReferralSettings):
+    """The programme chosen, checked, or else the district's default when it applies here."""
+    if programme is not None:
+        check_programme(programme, comune, by=by)
+        return programme
+    default = service.default_programme
+    if default is not None and programmes_for(comune).filter(pk=default.pk).exists():
+        return default
+    return None
 
 
 def _clean_reasons(reasons) -> list[TaxonomyTerm]:
@@ -146,7 +194,9 @@ def referral_create(
 ) -> Referral:
     """A prescriber refers a person (`person` holds the Beneficiary fields); with `by` a citizen
     or anonymous visitor, the person refers themselves. `now` is when it was received (the
-    demo loader tells past stories): the receipt and its deadline both count from it."""
+    demo loader tells past stories): the receipt and its deadline both count from it. Without
+    a `programme`, the referral counts in the district's default programme, if it covers the
+    person's comune."""
     role = effective_role(by)
     source = Source.PROFESSIONAL if role in (PRESCRIBER, SUPERUSER) else Source.SELF
     errors = {}
@@ -177,11 +227,16 @@ def referral_create(
         beneficiary = _person_referred(by=by, source=source, person=person, is_demo=is_demo)
     except ValidationError as error:
         errors.update(error.message_dict)
+    else:
+        service = settings_for(beneficiary.comune)
+        try:
+            programme = _programme_of(programme, beneficiary.comune, by=by, service=service)
+        except ValidationError as error:
+            errors.update(error.message_dict)
     if errors:
         raise ValidationError(errors)
     backdated = now is not None
     now = now or timezone.now()
-    service = settings_for(beneficiary.comune)
     referral = Referral.objects.create(
         beneficiary=beneficiary,
         source=source,
@@ -396,3 +451,34 @@ def case_note_add(*, by, referral: Referral, text: str) -> CaseNote:
     )
     audit(by=by, action="update", obj=referral, purpose="case note")
     return note
+
+
+@transaction.atomic
+def referral_programme_set(*, by, referral: Referral, programme) -> Referral:
+    """The link worker says in which programme the referral counts (None: in none)."""
+    policy.authorize(by, "work", referral)
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    previous = referral.programme_id
+    if previous == getattr(programme, "pk", None):
+        return referral
+    check_programme(programme, referral.comune_id, by=by)
+    referral.programme = programme
+    referral.save(update_fields=["programme", "updated_at"])
+    ReferralEvent.objects.create(
+        referral=referral,
+        by=by,
+        by_label=by.email if by is not None else "",
+        from_status=referral.status,
+        to_status=referral.status,
+        note=_("programme: %(name)s") % {"name": programme.name}
+        if programme is not None
+        else _("no programme"),
+    )
+    audit(
+        by=by,
+        action="update",
+        obj=referral,
+        purpose="referral programme",
+        changes={"programme": [previous, referral.programme_id]},
+    )
+    return referral

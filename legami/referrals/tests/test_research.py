@@ -43,6 +43,8 @@ def smallest_class(rows: list[dict], columns, person="pseudonymous_id") -> int:
 
 
 def refer(care, comune, birth_date, name, *, consents=("care", "research")):
+    # Every person counts in the one programme, which must then cover their comune.
+    care["programme"].comuni.add(care[comune])
     return services.referral_create(
         by=care["prescriber"],
         person=person_data(

@@ -36,6 +36,12 @@ CASES = {
         lambda w, by: services.case_note_add(by=by, referral=w["referral"], text="Sentita"),
         {LW},
     ),
+    "referral_programme_set": (
+        lambda w, by: services.referral_programme_set(
+            by=by, referral=w["referral"], programme=w["programme"]
+        ),
+        {LW},
+    ),
     "enrolment_create": (
         lambda w, by: services.enrolment_create(
             by=by, referral=w["referral"], activity=w["second_activity"]
