@@ -45,6 +45,7 @@ PURPOSES = {
     "back office": gettext_lazy("back office"),
     "care": gettext_lazy("care"),
     "case detail": gettext_lazy("case page"),
+    "second factor removed": gettext_lazy("second factor removed (lost device)"),
     "case note": gettext_lazy("case note"),
     "caseload": gettext_lazy("caseload"),
     "caseload assignment": gettext_lazy("assignment of the caseload"),

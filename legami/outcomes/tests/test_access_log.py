@@ -31,7 +31,7 @@ def test_opening_the_questionnaire_form_is_a_logged_read_of_the_person(client, c
 
     client.force_login(care["citizen"])
     page = client.get(reverse("referrals:my_data"))
-    assert "questionnaire entry" in page.content.decode()
+    assert "Questionnaire answers" in page.content.decode()  # the purpose in words
 
 
 def test_the_questionnaires_due_name_each_person_listed(client, care):
