@@ -1,10 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from legami.core.widgets import DateTimeInput
+
 from .models import Course, Registration, TrainingSession
 from .services import COURSE_FIELDS, REGISTRATION_FIELDS, SESSION_FIELDS
 
-WHEN = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+WHEN = DateTimeInput()
 
 
 class RegistrationForm(forms.ModelForm):

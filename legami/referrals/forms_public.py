@@ -5,6 +5,7 @@ are the services' and come back as field errors."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from legami.core.widgets import DateInput
 from legami.directory.forms import TIME_BAND_CHOICES, WEEKDAY_CHOICES
 from legami.directory.models import Taxonomy, TaxonomyTerm
 from legami.territory.forms import ComuneField
@@ -44,7 +45,7 @@ class SelfReferralForm(forms.Form):
     last_name = forms.CharField(label=_("Your surname"), max_length=100)
     birth_date = forms.DateField(
         label=_("Your date of birth"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text=_("For example 31/12/1950."),
     )
     tax_code = forms.CharField(
@@ -134,9 +135,7 @@ class AccountLinkRequestForm(forms.Form):
 
     first_name = forms.CharField(label=_("Your first name"), max_length=100)
     last_name = forms.CharField(label=_("Your surname"), max_length=100)
-    birth_date = forms.DateField(
-        label=_("Your date of birth"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    birth_date = forms.DateField(label=_("Your date of birth"), widget=DateInput())
 
 
 class AccountLinkCodeForm(forms.Form):
@@ -168,9 +167,7 @@ class RespondForm(forms.Form):
 
 
 class AttendanceForm(forms.Form):
-    session_date = forms.DateField(
-        label=_("Session date"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    session_date = forms.DateField(label=_("Session date"), widget=DateInput())
     present = forms.TypedChoiceField(
         label=_("Was the person there?"),
         choices=[("1", _("Present")), ("0", _("Absent"))],
