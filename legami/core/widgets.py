@@ -21,3 +21,9 @@ class DateTimeInput(forms.DateTimeInput):
 
     def __init__(self, attrs=None, format=None):
         super().__init__(attrs=attrs, format=format or "%Y-%m-%dT%H:%M")
+
+
+class HiddenDateInput(DateInput):
+    """A date carried by a form, not typed (the session a register is for), kept in ISO."""
+
+    input_type = "hidden"

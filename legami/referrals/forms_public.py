@@ -5,13 +5,13 @@ are the services' and come back as field errors."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from legami.core.widgets import DateInput
+from legami.core.widgets import DateInput, HiddenDateInput
 from legami.directory.forms import TIME_BAND_CHOICES, WEEKDAY_CHOICES
 from legami.directory.models import Taxonomy, TaxonomyTerm
 from legami.territory.forms import ComuneField
 
 from .consent import CONSENT_TEXTS, REQUIRED
-from .models import ConsentPurpose, ContactChannel, ReferralSettings
+from .models import AttendanceStatus, ConsentPurpose, ContactChannel, ReferralSettings
 from .services_settings import SETTINGS_FIELDS
 
 SELF_CONTACT_CHOICES = [
@@ -174,6 +174,43 @@ class AttendanceForm(forms.Form):
         coerce=lambda value: value == "1",
         widget=forms.RadioSelect,
     )
+
+
+class RegisterDateForm(forms.Form):
+    """The session whose register is shown (a GET form)."""
+
+    date = forms.DateField(label=_("Session date"), widget=DateInput())
+
+
+class RegisterForm(forms.Form):
+    """One session's register: the date, and for each person on it present, absent or
+    excused (left empty: not marked this time)."""
+
+    MARK = "mark-"
+
+    session_date = forms.DateField(label=_("Session date"), widget=HiddenDateInput())
+
+    def __init__(self, *args, rows=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = []
+        for row in rows:
+            name = f"{self.MARK}{row.pk}"
+            self.fields[name] = forms.ChoiceField(
+                label=row.referral.beneficiary.first_name,
+                choices=AttendanceStatus.choices,
+                required=False,
+                initial=row.line.status if row.line else None,
+                widget=forms.RadioSelect,
+            )
+            self.rows.append((row, name))
+
+    def bound_rows(self):
+        return [(row, self[name]) for row, name in self.rows]
+
+    def marks(self) -> dict[int, str]:
+        return {
+            row.pk: self.cleaned_data[name] for row, name in self.rows if self.cleaned_data[name]
+        }
 
 
 WEIGHT_FIELDS = (
