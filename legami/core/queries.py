@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from legami.core.widgets import DateInput
+
 from . import audit_words
 from .models import AuditAction, AuditEvent
 from .policy import policy
@@ -29,12 +31,8 @@ class AuditFilter(forms.Form):
         max_value=2**63 - 1,
         help_text=_("Every row about this referred person, whatever was shown or changed."),
     )
-    since = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    until = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    since = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    until = forms.DateField(label=_("To"), required=False, widget=DateInput())
 
 
 def audit_events(user, filters: AuditFilter):

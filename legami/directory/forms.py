@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from legami.core.views_helpers import ModelMultipleChoiceField
+from legami.core.widgets import DateInput
 from legami.network.models import Organisation
 from legami.territory.forms import ComuneField
 from legami.territory.models import District
@@ -304,11 +305,11 @@ class ScheduleForm(forms.Form):
     )
     opens_at = forms.TimeField(label=_("Starts at"), widget=forms.TimeInput(attrs={"type": "time"}))
     closes_at = forms.TimeField(label=_("Ends at"), widget=forms.TimeInput(attrs={"type": "time"}))
-    valid_from = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    valid_from = forms.DateField(label=_("From"), widget=DateInput())
     valid_to = forms.DateField(
         label=_("Until"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text=_("For seasonal activities; empty means until further notice."),
     )
     description = forms.CharField(label=_("Note"), max_length=300, required=False)
@@ -323,7 +324,7 @@ class ScheduleForm(forms.Form):
 
 
 class ScheduleExceptionForm(forms.Form):
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Date"), widget=DateInput())
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
 
 

@@ -3,7 +3,7 @@
 import math
 import uuid
 from dataclasses import dataclass, field
-from datetime import time
+from datetime import date, time
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.core.cache import cache
@@ -20,13 +20,14 @@ from django.db.models import (
     QuerySet,
     Value,
     When,
+    prefetch_related_objects,
 )
 from django.db.models.expressions import RawSQL
 from django.utils import timezone, translation
 
 from legami.territory.models import Comune
 
-from . import text
+from . import recurrence, text
 from .models import Activity, ActivityStatus, Place, Schedule, Taxonomy, TaxonomyTerm
 from .scopes import activities_editable, activities_in_territory, places_editable
 from .services import REVERIFY_AFTER, VOCABULARY_VERSION_KEY
@@ -394,3 +395,25 @@ def coverage(comuni: QuerySet, domains: list[TaxonomyTerm]) -> list[dict]:
         cells = [counts.get((comune.pk, root.pk), 0) for root in roots]
         table.append({"comune": comune, "cells": cells, "gaps": cells.count(0)})
     return table
+
+
+def session_dates(activity: Activity, *, since: date, until: date) -> list[date] | None:
+    """The dates from `since` to `until` on which the activity meets by its schedules, its
+    exceptions (holidays, closures) left out, oldest first. None when the activity has no
+    schedule at all (by appointment): no date can be said not to be one of its sessions."""
+    # Fetched once per activity object: a page and the service it calls ask again for free.
+    prefetch_related_objects([activity], "schedules__exceptions")
+    schedules = list(activity.schedules.all())
+    if not schedules:
+        return None
+    days = set()
+    for schedule in schedules:
+        excluded = {e.date for e in schedule.exceptions.all()}
+        days.update(recurrence.dates_between(schedule, since=since, until=until, excluded=excluded))
+    return sorted(days)
+
+
+def meets_on(activity: Activity, day: date) -> bool:
+    """Whether the activity holds a session on `day` (always, for one without a schedule)."""
+    dates = session_dates(activity, since=day, until=day)
+    return dates is None or day in dates

@@ -99,3 +99,12 @@ def ever_occurs(schedule) -> bool:
     horizon = datetime.combine(schedule.valid_from, time.min) + timedelta(days=HORIZON_DAYS)
     first = rule(schedule).after(datetime.combine(schedule.valid_from, time.min), inc=True)
     return first is not None and first <= horizon
+
+
+def dates_between(schedule, *, since: date, until: date, excluded: set[date] = frozenset()):
+    """The dates from `since` to `until` (both included) on which `schedule` holds a session,
+    skipping `excluded` dates."""
+    starts = rule(schedule).between(
+        datetime.combine(since, time.min), datetime.combine(until, time.max), inc=True
+    )
+    return [start.date() for start in starts if start.date() not in excluded]

@@ -1,13 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from legami.core.widgets import DateTimeInput
 from legami.territory.forms import ComuneField
 from legami.territory.queries import resolve_comune
 
 from .models import Course, Registration, TrainingSession
 from .services import COURSE_FIELDS, REGISTRATION_FIELDS, SESSION_FIELDS
 
-WHEN = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+WHEN = DateTimeInput()
 
 
 class RegistrationForm(forms.ModelForm):

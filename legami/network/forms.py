@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from legami.core.widgets import DateInput
 from legami.territory.forms import ComuneField, ComuniField
 
 from .models import (
@@ -12,7 +13,7 @@ from .models import (
     Sector,
 )
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 
 
 class OrganisationForm(forms.Form):

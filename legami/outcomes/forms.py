@@ -2,6 +2,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from legami.core.widgets import DateInput
+
 from . import questions
 from .models import Instrument, ItemKind, Purpose, Timepoint
 from .models_evidence import Code, Evidence
@@ -86,7 +88,7 @@ class WorkerResponseForm(AnswersForm):
     timepoint = forms.ChoiceField(label=_("Timepoint"), choices=Timepoint.choices)
     administered_on = forms.DateField(
         label=_("Date of the questionnaire"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
         initial=timezone.localdate,
     )
 
@@ -125,12 +127,12 @@ class ImpactFilterForm(forms.Form):
     date_from = forms.DateField(
         label=_("Follow-ups from"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
     )
     date_to = forms.DateField(
         label=_("Follow-ups to"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
     )
 
     def __init__(self, *args, dimensions, programmes, **kwargs):
@@ -167,7 +169,7 @@ class EvidenceForm(forms.ModelForm):
         model = Evidence
         fields = ["programme", "kind", "collected_on", "setting", "participants", "text", "codes"]
         widgets = {
-            "collected_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "collected_on": DateInput(),
             "codes": forms.CheckboxSelectMultiple,
         }
 

@@ -4,6 +4,8 @@ from the services' field lists, so a form cannot ask for what the service ignore
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from legami.core.widgets import DateInput
+
 from .models import Instrument, InstrumentItem, InstrumentSection, ItemKind, Purpose
 from .models_indicators import Indicator, IndicatorReading
 from .models_surveys import Survey
@@ -11,7 +13,7 @@ from .services_builder import QUESTIONNAIRE_FIELDS, SECTION_FIELDS
 from .services_indicators import INDICATOR_FIELDS
 from .services_surveys import SURVEY_FIELDS
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 
 
 class QuestionnaireForm(forms.ModelForm):

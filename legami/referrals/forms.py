@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from legami.core.views_helpers import ModelMultipleChoiceField
+from legami.core.widgets import DateInput
 from legami.directory.forms import LANGUAGE_CHOICES, WEEKDAY_CHOICES
 from legami.directory.models import Taxonomy, TaxonomyTerm
 from legami.network.models import Programme
@@ -47,7 +48,7 @@ class ReferralForm(forms.Form):
     last_name = forms.CharField(label=_("Last name"), max_length=100)
     birth_date = forms.DateField(
         label=_("Birth date"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
     )
     gender = forms.ChoiceField(
         label=_("Gender"),

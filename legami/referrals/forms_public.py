@@ -5,12 +5,13 @@ are the services' and come back as field errors."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from legami.core.widgets import DateInput, HiddenDateInput
 from legami.directory.forms import TIME_BAND_CHOICES, WEEKDAY_CHOICES
 from legami.directory.models import Taxonomy, TaxonomyTerm
 from legami.territory.forms import ComuneField
 
 from .consent import CONSENT_TEXTS, REQUIRED
-from .models import ConsentPurpose, ContactChannel, ReferralSettings
+from .models import AttendanceStatus, ConsentPurpose, ContactChannel, ReferralSettings
 from .services.lifecycle import running_programmes
 from .services_settings import SETTINGS_FIELDS
 
@@ -45,7 +46,7 @@ class SelfReferralForm(forms.Form):
     last_name = forms.CharField(label=_("Your surname"), max_length=100)
     birth_date = forms.DateField(
         label=_("Your date of birth"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text=_("For example 31/12/1950."),
     )
     tax_code = forms.CharField(
@@ -135,9 +136,7 @@ class AccountLinkRequestForm(forms.Form):
 
     first_name = forms.CharField(label=_("Your first name"), max_length=100)
     last_name = forms.CharField(label=_("Your surname"), max_length=100)
-    birth_date = forms.DateField(
-        label=_("Your date of birth"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    birth_date = forms.DateField(label=_("Your date of birth"), widget=DateInput())
 
 
 class AccountLinkCodeForm(forms.Form):
@@ -169,15 +168,50 @@ class RespondForm(forms.Form):
 
 
 class AttendanceForm(forms.Form):
-    session_date = forms.DateField(
-        label=_("Session date"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    session_date = forms.DateField(label=_("Session date"), widget=DateInput())
     present = forms.TypedChoiceField(
         label=_("Was the person there?"),
         choices=[("1", _("Present")), ("0", _("Absent"))],
         coerce=lambda value: value == "1",
         widget=forms.RadioSelect,
     )
+
+
+class RegisterDateForm(forms.Form):
+    """The session whose register is shown (a GET form)."""
+
+    date = forms.DateField(label=_("Session date"), widget=DateInput())
+
+
+class RegisterForm(forms.Form):
+    """One session's register: the date, and for each person on it present, absent or
+    excused (left empty: not marked this time)."""
+
+    MARK = "mark-"
+
+    session_date = forms.DateField(label=_("Session date"), widget=HiddenDateInput())
+
+    def __init__(self, *args, rows=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = []
+        for row in rows:
+            name = f"{self.MARK}{row.pk}"
+            self.fields[name] = forms.ChoiceField(
+                label=row.referral.beneficiary.first_name,
+                choices=AttendanceStatus.choices,
+                required=False,
+                initial=row.line.status if row.line else None,
+                widget=forms.RadioSelect,
+            )
+            self.rows.append((row, name))
+
+    def bound_rows(self):
+        return [(row, self[name]) for row, name in self.rows]
+
+    def marks(self) -> dict[int, str]:
+        return {
+            row.pk: self.cleaned_data[name] for row, name in self.rows if self.cleaned_data[name]
+        }
 
 
 WEIGHT_FIELDS = (

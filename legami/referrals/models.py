@@ -396,11 +396,20 @@ class Enrolment(models.Model):
         return f"{self.referral} → {self.activity}"
 
 
+class AttendanceStatus(models.TextChoices):
+    PRESENT = "present", _("present")
+    ABSENT = "absent", _("absent")
+    EXCUSED = "excused", _("excused")
+
+
 class Attendance(models.Model):
-    """One line of a provider's session register."""
+    """One line of a provider's session register. `status` says what happened; `present`
+    stays beside it (what the counts of attendance read), and the database keeps the two in
+    step: excused is not present."""
 
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="attendance")
     session_date = models.DateField(_("session date"))
+    status = models.CharField(_("attendance"), max_length=8, choices=AttendanceStatus.choices)
     present = models.BooleanField(_("present"))
     recorded_by_label = models.CharField(_("recorded by"), max_length=254, blank=True)
     recorded_at = models.DateTimeField(auto_now=True)
@@ -412,11 +421,16 @@ class Attendance(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["enrolment", "session_date"], name="attendance_one_per_session"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(present=True, status="present")
+                | Q(present=False, status__in=["absent", "excused"]),
+                name="attendance_present_matches_status",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.session_date}: {'✓' if self.present else '✗'}"
+        return f"{self.session_date}: {self.status}"
 
 
 def _weight(label, default: int):

@@ -22,12 +22,14 @@ from legami.accounts.models import User
 from legami.core.crypto import keyed_hash
 from legami.core.roles import LINK_WORKER
 from legami.core.views_helpers import id_param
+from legami.directory.models import Activity
 from legami.territory.models import Comune
 
 from .models import (
     ENDED_STATUSES,
     HOLDING_PLACE,
     OPEN_STATUSES,
+    Attendance,
     Beneficiary,
     Consent,
     ConsentPurpose,
@@ -38,6 +40,7 @@ from .models import (
     Status,
 )
 from .permissions import policy
+from .services.enrolment import register_enrolments
 from .services.people import normalise_person_tax_code
 
 CASELOAD_VIEWS = ("mine", "unassigned", "all")
@@ -301,6 +304,55 @@ def provider_enrolment(user, pk) -> Enrolment:
         .annotate(contact_allowed=_contact_consented()),
         pk=pk,
     )
+
+
+def provider_activity(user, pk) -> Activity:
+    """An activity whose register the provider keeps: 403 for another role, 404 for another
+    organisation's activity."""
+    return policy.get_object_or_404(
+        user, "respond", Activity.objects.select_related("organisation"), pk=pk
+    )
+
+
+def provider_activities(user) -> QuerySet:
+    """The provider's activities that have, or had, someone enrolled: their registers."""
+    return (
+        policy.scope(user, "respond", Activity.objects.all())
+        .filter(enrolments__status=EnrolmentStatus.ACCEPTED)
+        .distinct()
+        .order_by("name", "pk")
+    )
+
+
+def provider_register(activity: Activity, session_date) -> list[Enrolment]:
+    """The rows of one session's register, each with `line`: the person's mark that day, or
+    None. The people's first names only, as on the inbox."""
+    rows = list(
+        register_enrolments(activity, session_date)
+        .select_related("referral__beneficiary")
+        .only(
+            "id",
+            "status",
+            "sent_at",
+            "activity_id",
+            "referral__id",
+            "referral__beneficiary__id",
+            "referral__beneficiary__first_name",
+            "referral__beneficiary__access_needs",
+            "referral__beneficiary__needs_step_free",
+        )
+        .prefetch_related(
+            Prefetch(
+                "attendance",
+                queryset=Attendance.objects.filter(session_date=session_date),
+                to_attr="lines",
+            )
+        )
+        .order_by("referral__beneficiary__first_name", "pk")
+    )
+    for row in rows:
+        row.line = row.lines[0] if row.lines else None
+    return rows
 
 
 def places_left_by_activity(activity_ids) -> dict[int, int]:

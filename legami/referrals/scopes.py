@@ -4,7 +4,8 @@ the API and the admin (through permissions.policy).
 - a prescriber: the referrals of the organisations they belong to;
 - a link worker: the referrals of people living in the comuni they work on (their
   jurisdictions), assigned to them or waiting for someone;
-- a provider: only enrolments into its own organisations' activities, never the referral;
+- a provider: only enrolments into its own organisations' activities (and those activities,
+  for their session registers), never the referral;
 - a citizen: their own;
 - everyone else (territory admin, evaluator): none. They see aggregates.
 """
@@ -12,6 +13,7 @@ the API and the admin (through permissions.policy).
 from django.db.models import QuerySet
 
 from legami.core.roles import CITIZEN, LINK_WORKER, PRESCRIBER, PROVIDER, effective_role
+from legami.directory.models import Activity
 from legami.network.models import Organisation
 from legami.territory.queries import comuni_in_scope
 
@@ -38,8 +40,12 @@ def referrals_workable(user, referrals: QuerySet) -> QuerySet:
 
 
 def enrolments_for_provider(user, enrolments: QuerySet) -> QuerySet:
+    """Enrolments into the provider's activities; given activities, those activities (a
+    register is kept per activity, by whoever answers its referrals)."""
     if effective_role(user) != PROVIDER:
         return enrolments.none()
+    if enrolments.model is Activity:
+        return enrolments.filter(organisation__in=member_organisations(user))
     return enrolments.filter(activity__organisation__in=member_organisations(user))
 
 

@@ -274,6 +274,7 @@ class AttendanceLineInputSerializer(serializers.Serializer):
 
 class AttendanceLineSerializer(serializers.Serializer):
     session_date = serializers.DateField()
+    status = serializers.CharField()
     present = serializers.BooleanField()
 
 

@@ -45,6 +45,7 @@ urlpatterns = [
     path("ente/<int:pk>/", views_public.enrolment_detail, name="enrolment"),
     path("ente/<int:pk>/risposta/", views_public.enrolment_respond, name="enrolment_respond"),
     path("ente/<int:pk>/presenze/", views_public.attendance, name="attendance"),
+    path("ente/attivita/<int:pk>/registro/", views_public.register, name="register"),
     path("impostazioni/", views_public.settings_list, name="settings"),
     path("impostazioni/<int:district_pk>/", views_public.settings_edit, name="settings_edit"),
 ]

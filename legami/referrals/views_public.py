@@ -2,7 +2,7 @@
 them (inbox, answer, session register) and for territory administrators (service levels)."""
 
 import json
-from datetime import date
+from datetime import date, timedelta
 from functools import reduce
 
 from django.contrib import messages
@@ -12,8 +12,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from legami.core import audit_words, ratelimit
@@ -21,6 +22,7 @@ from legami.core.audit import audit, audit_shown
 from legami.core.permissions import permission_required
 from legami.core.roles import ANONYMOUS, CITIZEN, effective_role
 from legami.core.views_helpers import add_service_errors, paginate, submit_form
+from legami.directory import queries as directory
 from legami.territory.models import District
 from legami.territory.queries import district_in_scope
 
@@ -31,6 +33,8 @@ from .forms import ConsentChangeForm
 from .forms_public import (
     AttendanceForm,
     ReferralSettingsForm,
+    RegisterDateForm,
+    RegisterForm,
     RespondForm,
     SelfReferralForm,
 )
@@ -272,6 +276,7 @@ def inbox(request):
         "referrals/public/inbox.html",
         {
             "page_obj": page,
+            "registers": queries.provider_activities(request.user),
             "status": status if status in EnrolmentStatus.values else "",
             "statuses": EnrolmentStatus.choices,
         },
@@ -362,6 +367,86 @@ def attendance(request, pk):
             return redirect(reverse("referrals:enrolment", args=[enrolment.pk]) + "#register")
     messages.error(request, _form_errors(form))
     return redirect(reverse("referrals:enrolment", args=[enrolment.pk]) + "#register")
+
+
+# The session dates offered as links on a register: the last few of this span.
+REGISTER_SPAN_DAYS = 92
+REGISTER_LINKS = 8
+
+
+def _register_day(request, recent):
+    """The session a register shows: the one posted, the one asked for, or the latest held."""
+    raw = request.POST.get("session_date") if request.method == "POST" else None
+    picker = RegisterDateForm(request.GET if "date" in request.GET else None)
+    if raw:
+        try:
+            return date.fromisoformat(raw), picker
+        except ValueError:
+            pass
+    if picker.is_bound and picker.is_valid():
+        return picker.cleaned_data["date"], picker
+    if recent is None:  # no schedule: any day may be a session
+        return timezone.localdate(), picker
+    return (recent[-1] if recent else None), picker
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(policy, "respond")
+def register(request, pk):
+    """One session of one activity: everyone on its register, marked together."""
+    activity = queries.provider_activity(request.user, pk)
+    today = timezone.localdate()
+    recent = directory.session_dates(
+        activity, since=today - timedelta(days=REGISTER_SPAN_DAYS), until=today
+    )
+    day, picker = _register_day(request, recent)
+    if day is not None and not picker.is_bound:
+        picker = RegisterDateForm(initial={"date": day})
+    rows = queries.provider_register(activity, day) if day else []
+    form = RegisterForm(request.POST or None, rows=rows, initial={"session_date": day})
+    saved = submit_form(
+        request,
+        form,
+        lambda data: services.register_save(
+            by=request.user,
+            activity=activity,
+            session_date=data["session_date"],
+            marks=form.marks(),
+        ),
+    )
+    if saved is not None:
+        messages.success(
+            request,
+            ngettext(
+                "Register of %(date)s saved: %(n)s person marked.",
+                "Register of %(date)s saved: %(n)s people marked.",
+                len(saved),
+            )
+            % {"date": date_format(day, "DATE_FORMAT"), "n": len(saved)},
+        )
+        return redirect(
+            f"{reverse('referrals:register', args=[activity.pk])}?date={day.isoformat()}"
+        )
+    audit_shown(by=request.user, purpose="attendance", objects=rows)
+    notice = ""
+    if request.method == "GET" and day is not None:
+        try:
+            services.check_session_date(activity, day)
+        except ValidationError as refused:
+            notice = " ".join(refused.messages)
+    return render(
+        request,
+        "referrals/public/register.html",
+        {
+            "activity": activity,
+            "day": day,
+            "form": form,
+            "picker": picker,
+            "recent": (recent or [])[-REGISTER_LINKS:][::-1],
+            "no_schedule": recent is None,
+            "notice": notice,
+        },
+    )
 
 
 # --- territory administrator ---------------------------------------------------------------------

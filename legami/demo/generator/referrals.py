@@ -37,6 +37,7 @@ from legami.directory.models import Activity, ActivityStatus, Taxonomy, Taxonomy
 from legami.network.models import Membership, Organisation, Person
 from legami.referrals.models import (
     Attendance,
+    AttendanceStatus,
     Beneficiary,
     Consent,
     Enrolment,
@@ -658,10 +659,12 @@ def _enrolments(
         last = min(timezone.localtime(end).date(), today)
         first = True
         while day <= last and len(lines) < 12:
+            present = True if first else rng.random() < 0.8
             lines.append(
                 Attendance(
                     session_date=day,
-                    present=True if first else rng.random() < 0.8,
+                    status=AttendanceStatus.PRESENT if present else AttendanceStatus.ABSENT,
+                    present=present,
                     recorded_by_label=enrolment.responded_by_label,
                     recorded_at=timezone.make_aware(datetime.combine(day, time(20))),
                 )

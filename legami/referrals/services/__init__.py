@@ -3,6 +3,7 @@
 from .enrolment import (
     attendance_record,
     chase_unanswered,
+    check_session_date,
     enrolment_create,
     enrolment_respond,
     enrolment_withdraw,
@@ -10,6 +11,8 @@ from .enrolment import (
     places_left,
     places_taken,
     referral_capacity,
+    register_enrolments,
+    register_save,
 )
 from .identity import (
     account_link_confirm,
@@ -58,6 +61,7 @@ __all__ = [
     "active_consents",
     "allowed_next",
     "attendance_record",
+    "check_session_date",
     "beneficiary_duplicate_dismiss",
     "beneficiary_find_or_create",
     "beneficiary_link_account",
@@ -79,6 +83,8 @@ __all__ = [
     "programmes_for",
     "referral_assign",
     "referral_capacity",
+    "register_enrolments",
+    "register_save",
     "referral_create",
     "referral_programme_set",
     "referral_transition",

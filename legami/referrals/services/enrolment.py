@@ -7,16 +7,19 @@ from django.db import transaction
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from legami.accounts.models import User
-from legami.core.audit import audit
+from legami.core.audit import audit, audit_shown
 from legami.core.roles import PROVIDER
+from legami.directory import queries as directory
 from legami.directory.models import Activity, ActivityStatus
 
 from ..models import (
     HOLDING_PLACE,
     Attendance,
+    AttendanceStatus,
     Enrolment,
     EnrolmentStatus,
     Referral,
@@ -183,18 +186,29 @@ def attendance_record(*, by, enrolment: Enrolment, session_date: date, present: 
         raise ValidationError(
             {"enrolment": _("Attendance is recorded only for accepted referrals.")}
         )
+    _check_past(session_date)
+    if session_date < timezone.localtime(enrolment.sent_at).date():
+        raise ValidationError({"session_date": _("The session is before the person was referred.")})
+    status = AttendanceStatus.PRESENT if present else AttendanceStatus.ABSENT
+    line = _write_line(by, enrolment, session_date, status)
+    audit(by=by, action="update", obj=enrolment, purpose="attendance")
+    return line
+
+
+def _check_past(session_date) -> None:
     if not isinstance(session_date, date):
         raise ValidationError({"session_date": _("Enter a valid date.")})
     if session_date > timezone.localdate():
         raise ValidationError({"session_date": _("This session has not happened yet.")})
-    if session_date < timezone.localtime(enrolment.sent_at).date():
-        raise ValidationError({"session_date": _("The session is before the person was referred.")})
+
+
+def _write_line(by, enrolment: Enrolment, session_date: date, status: str) -> Attendance:
+    present = status == AttendanceStatus.PRESENT
     line, _created = Attendance.objects.update_or_create(
         enrolment=enrolment,
         session_date=session_date,
-        defaults={"present": bool(present), "recorded_by_label": actor_label(by)},
+        defaults={"status": status, "present": present, "recorded_by_label": actor_label(by)},
     )
-    audit(by=by, action="update", obj=enrolment, purpose="attendance")
     referral = enrolment.referral
     if present and referral.status == Status.PLAN_AGREED:
         record_transition(referral, by=by, to=Status.ENGAGED, note=_("first session attended"))
@@ -206,6 +220,62 @@ def attendance_record(*, by, enrolment: Enrolment, session_date: date, present: 
                 referral.pk,
             )
     return line
+
+
+def register_enrolments(activity: Activity, session_date: date):
+    """Who is on the activity's register for one session: the people accepted, referred on or
+    before that day, and anyone already marked for it (a person whose path has since ended
+    stays on the sessions they came to)."""
+    return (
+        Enrolment.objects.filter(activity=activity)
+        .filter(
+            Q(status=EnrolmentStatus.ACCEPTED, sent_at__date__lte=session_date)
+            | Q(attendance__session_date=session_date)
+        )
+        .distinct()
+    )
+
+
+def check_session_date(activity: Activity, session_date) -> None:
+    """A register is kept for a session held: one past, on a date of the activity's schedule
+    (any past date for an activity without a schedule)."""
+    _check_past(session_date)
+    if not directory.meets_on(activity, session_date):
+        raise ValidationError(
+            {
+                "session_date": _(
+                    "“%(name)s” has no session on %(date)s: choose a date of its schedule."
+                )
+                % {"name": activity.name, "date": date_format(session_date, "DATE_FORMAT")}
+            }
+        )
+
+
+@transaction.atomic
+def register_save(*, by, activity: Activity, session_date: date, marks: dict) -> list[Attendance]:
+    """The register of one session of the activity: `marks` maps enrolment ids to present,
+    absent or excused, all written together. A date the activity's schedule does not hold, or
+    still to come, is refused, as is a person not on this register; nothing is then saved."""
+    policy.authorize(by, "respond", activity)
+    check_session_date(activity, session_date)
+    if not marks:
+        raise ValidationError(
+            {"marks": _("Mark at least one person as present, absent or excused.")}
+        )
+    if any(status not in AttendanceStatus.values for status in marks.values()):
+        raise ValidationError({"marks": _("Mark each person as present, absent or excused.")})
+    enrolments = {
+        e.pk: e
+        for e in register_enrolments(activity, session_date)
+        .filter(pk__in=list(marks))
+        .select_related("referral")
+    }
+    if len(enrolments) != len(marks):
+        raise ValidationError({"marks": _("Someone marked is not on this session's register.")})
+    lines = [_write_line(by, enrolments[pk], session_date, status) for pk, status in marks.items()]
+    # One row per person marked, in one insert: each person's log shows who kept the register.
+    audit_shown(by=by, purpose="attendance", objects=list(enrolments.values()), action="update")
+    return lines
 
 
 @transaction.atomic

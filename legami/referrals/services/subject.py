@@ -106,7 +106,11 @@ def subject_export(*, by, beneficiary: Beneficiary) -> dict:
                         "status": e.status,
                         "sent_at": _iso(e.sent_at),
                         "attendance": [
-                            {"date": _iso(a.session_date), "present": a.present}
+                            {
+                                "date": _iso(a.session_date),
+                                "status": a.status,
+                                "present": a.present,
+                            }
                             for a in e.attendance.all()
                         ],
                     }

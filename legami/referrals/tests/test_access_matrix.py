@@ -59,6 +59,7 @@ MATRIX = {
     "referrals:enrolment": signed_in({"provider"}),
     "referrals:enrolment_respond": POST_ONLY,
     "referrals:attendance": POST_ONLY,
+    "referrals:register": signed_in({"provider"}),
     "referrals:settings": signed_in({"territory_admin"}),
     "referrals:settings_edit": signed_in({"territory_admin"}),
     "api:api-referral-list": api_only({"prescriber", "link_worker", "citizen"}),
@@ -110,6 +111,7 @@ def _kwargs(name: str, w) -> dict:
         "referrals:enrolment": enrolment,
         "referrals:enrolment_respond": enrolment,
         "referrals:attendance": enrolment,
+        "referrals:register": {"pk": w["activity"].pk},
         "referrals:settings_edit": {"district_pk": w["district"].pk},
         "api:api-referral-detail": referral,
         "api:api-referral-transition": referral,
@@ -158,6 +160,6 @@ def test_another_providers_enrolment_is_404(matrix_world, client):
 
     stranger = make_user("provider", "altro.ente@test.legami.example")
     client.force_login(stranger)
-    for name in ("referrals:enrolment", "api:api-enrolment-detail"):
+    for name in ("referrals:enrolment", "referrals:register", "api:api-enrolment-detail"):
         url = reverse(name, kwargs=_kwargs(name, matrix_world))
         assert client.get(url).status_code == 404, name

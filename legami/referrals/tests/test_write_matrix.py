@@ -23,6 +23,7 @@ FORMS = {
     "referrals:dpo",  # the DPO's search of a person, sent by POST
     "referrals:dpo_erase",
     "referrals:settings_edit",
+    "referrals:register",  # a session's register, saved by whoever may open it
 }
 
 WRITES = {
