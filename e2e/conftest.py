@@ -80,6 +80,20 @@ def live_server(request, django_db_blocker, tmp_path_factory):
     served.disable()
 
 
+def _console_error(message, errors):
+    # A page answered 404 or 410 on purpose logs "Failed to load resource": the responses are
+    # judged by _missing_part instead, which knows a page from the files it needs.
+    if message.type == "error" and not message.text.startswith("Failed to load resource"):
+        errors.append(message.text)
+
+
+def _missing_part(response, errors):
+    """A style, script, image or font a page asked for and did not get (a page itself may
+    answer 404 or 410: a journey checks that on purpose)."""
+    if response.status >= 400 and response.request.resource_type != "document":
+        errors.append(f"{response.status} for {response.url}")
+
+
 @pytest.fixture
 def open_page(browser, live_server):
     """A fresh browser context per journey; map tiles (the only resource from outside this
@@ -95,8 +109,9 @@ def open_page(browser, live_server):
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(15000)
-        page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+        page.on("console", lambda message: _console_error(message, errors))
         page.on("pageerror", lambda error: errors.append(str(error)))
+        page.on("response", lambda response: _missing_part(response, errors))
         return page
 
     errors = []

@@ -6,6 +6,14 @@
   if (!element || typeof L === "undefined") {
     return;
   }
+  // Served files have hashed names: Leaflet would guess the markers' address from its
+  // stylesheet and miss them, so the page names them.
+  L.Icon.Default.imagePath = "";
+  L.Icon.Default.mergeOptions({
+    iconUrl: element.dataset.markerIcon,
+    iconRetinaUrl: element.dataset.markerIcon2x,
+    shadowUrl: element.dataset.markerShadow,
+  });
   var map = L.map(element, { scrollWheelZoom: false });
   L.tileLayer(element.dataset.tiles, {
     maxZoom: 18,
