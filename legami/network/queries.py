@@ -1,4 +1,5 @@
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from legami.core.roles import PROVIDER, TERRITORY_ADMIN, effective_role
 from legami.territory.models import Comune
@@ -20,13 +21,24 @@ from .models import (
 )
 
 
+def organisations_of(user) -> QuerySet:
+    """The organisations a user works for today: a membership that has ended (or not begun)
+    gives no access to the organisation's people, listings or registers."""
+    today = timezone.localdate()
+    current = Membership.objects.filter(person__user=user).filter(
+        Q(start_date__isnull=True) | Q(start_date__lte=today),
+        Q(end_date__isnull=True) | Q(end_date__gte=today),
+    )
+    return Organisation.objects.filter(pk__in=current.values("organisation"))
+
+
 # --- scopes: which objects a user may change (the permissions module names them) ------------
 def organisations_editable(user, organisations: QuerySet) -> QuerySet:
     role = effective_role(user)
     if role == TERRITORY_ADMIN:
         return organisations.filter(comune__in=comuni_in_scope(user))
     if role == PROVIDER:
-        return organisations.filter(memberships__person__user=user).distinct()
+        return organisations.filter(pk__in=organisations_of(user).values("pk"))
     return organisations.none()
 
 

@@ -7,6 +7,7 @@ from django.db.models import Avg, Count, Max, Min, Q, QuerySet
 from django.utils import timezone
 
 from legami.network.models import Organisation, ProgrammePartner
+from legami.network.queries import organisations_of
 
 from .models import ItemKind, Purpose
 from .models_surveys import Survey, SurveyAnswer, SurveyResponse
@@ -84,7 +85,7 @@ def survey_results(survey: Survey) -> dict:
 def surveys_for_member(user) -> list[dict]:
     """Open organisation surveys that ask one of the user's organisations, each with the
     organisations still to answer. Three queries, however many surveys are open."""
-    mine = list(Organisation.objects.filter(memberships__person__user=user).distinct())
+    mine = list(organisations_of(user))
     partners = defaultdict(set)  # programme -> the user's organisations among its partners
     for programme_id, organisation_id in ProgrammePartner.objects.filter(
         organisation__in=mine

@@ -14,12 +14,12 @@ from django.db.models import QuerySet
 
 from legami.core.roles import CITIZEN, LINK_WORKER, PRESCRIBER, PROVIDER, effective_role
 from legami.directory.models import Activity
-from legami.network.models import Organisation
+from legami.network.queries import organisations_of
 from legami.territory.queries import comuni_in_scope
 
 
 def member_organisations(user) -> QuerySet:
-    return Organisation.objects.filter(memberships__person__user=user)
+    return organisations_of(user)
 
 
 def referrals_visible(user, referrals: QuerySet) -> QuerySet:

@@ -137,6 +137,10 @@ def _modified_after(request) -> dt.datetime | None:
         moment = day = None
     if day is not None:
         moment = dt.datetime.combine(day, dt.time())
+    # Years far from ours overflow when the database turns them into UTC: no listing is
+    # that old or that new, so such a date is refused as any bad one.
+    if moment is not None and not 1900 <= moment.year <= 2200:
+        moment = None
     if moment is None:
         raise serializers.ValidationError(
             {"modified_after": [_("Not a date or a date and time (ISO 8601).")]}
@@ -161,7 +165,8 @@ def _refuse_true(request, names) -> None:
 
 
 def _name_contains(request, queryset, fields=("name",)):
-    words = request.query_params.get("search", "").split()
+    # A NUL byte cannot travel to PostgreSQL; a search longer than any name is cut.
+    words = request.query_params.get("search", "").replace("\x00", " ")[:200].split()
     for word in words:
         match = Q()
         for field in fields:

@@ -664,3 +664,18 @@ def test_unknown_parameters_are_ignored_and_json_is_the_format(world, client):
     assert _ids(client, "/api/hsds/services", colour="blue") == everything
     assert _ids(client, "/api/hsds/services", format="json") == everything
     assert _ids(client, "/api/hsds/organizations", full="false") != []
+
+
+@pytest.mark.parametrize(
+    "value", ["0001-01-01", "9999-12-31T23:59:59-05:00", "1850-06-01", "2500-01-01"]
+)
+def test_a_date_far_from_ours_is_a_400_naming_modified_after(value, world, client):
+    response = client.get("/api/hsds/services", {"modified_after": value})
+    assert response.status_code == 400
+    assert "modified_after" in response.json()
+
+
+@pytest.mark.parametrize("resource", ["organizations", "taxonomies", "taxonomy_terms"])
+def test_a_nul_byte_or_a_very_long_search_is_answered_not_a_500(resource, world, client):
+    assert client.get(f"/api/hsds/{resource}", {"search": "a\x00b"}).status_code == 200
+    assert client.get(f"/api/hsds/{resource}", {"search": "x" * 5000}).status_code == 200

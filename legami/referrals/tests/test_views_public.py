@@ -558,3 +558,43 @@ def test_my_data_shows_the_plan_agreed_with_the_person(care, citizen_referral):
     assert "Your plan" in page
     assert "Stare con altre persone." in page  # what matters, as told to the link worker
     assert "Uscire due volte a settimana" in page
+
+
+def test_the_provider_reads_their_own_decline_reason_never_the_link_workers_withdrawal(care):
+    """A withdrawal's reason is the link worker's words about the person ("ricoverata"):
+    another organisation's provider sees only that the enrolment was withdrawn."""
+    enrolment = enrolment_for(care)
+    services.enrolment_withdraw(
+        by=care["link_worker"], enrolment=enrolment, reason="Ricoverata in ospedale"
+    )
+    page = (
+        signed_in(care["provider"])
+        .get(reverse("referrals:enrolment", args=[enrolment.pk]))
+        .content.decode()
+    )
+    assert "Ricoverata" not in page
+    second = services.referral_create(
+        by=care["prescriber"],
+        person=person_data(care["arcidosso"], tax_code="", first_name="Gina"),
+        consents=["care"],
+    )
+    declined = enrolment_for(care, second)
+    services.enrolment_respond(
+        by=care["provider"], enrolment=declined, accept=False, reason="Gruppo al completo"
+    )
+    page = (
+        signed_in(care["provider"])
+        .get(reverse("referrals:enrolment", args=[declined.pk]))
+        .content.decode()
+    )
+    assert "Gruppo al completo" in page
+
+
+def test_a_provider_who_has_left_the_organisation_no_longer_reads_its_referrals(care):
+    enrolment = enrolment_for(care)
+    Membership.objects.filter(person__user=care["provider"]).update(
+        end_date=timezone.localdate() - timedelta(days=1)
+    )
+    client = signed_in(care["provider"])
+    assert client.get(reverse("referrals:enrolment", args=[enrolment.pk])).status_code == 404
+    assert "Maria" not in client.get(reverse("referrals:inbox")).content.decode()
