@@ -145,7 +145,10 @@ def _modified_after(request) -> dt.datetime | None:
         raise serializers.ValidationError(
             {"modified_after": [_("Not a date or a date and time (ISO 8601).")]}
         )
-    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+    moment = timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+    # In UTC before it reaches the database: PostgreSQL refuses an offset beyond ±15:59, which
+    # Python accepts ("-21:21" would abort the request's transaction).
+    return moment.astimezone(dt.UTC)
 
 
 def _refuse(request, names) -> None:

@@ -670,6 +670,7 @@ def test_unknown_parameters_are_ignored_and_json_is_the_format(world, client):
     "value", ["0001-01-01", "9999-12-31T23:59:59-05:00", "1850-06-01", "2500-01-01"]
 )
 def test_a_date_far_from_ours_is_a_400_naming_modified_after(value, world, client):
+    # (and an offset PostgreSQL does not know is read in UTC: see the test below)
     response = client.get("/api/hsds/services", {"modified_after": value})
     assert response.status_code == 400
     assert "modified_after" in response.json()
@@ -679,3 +680,11 @@ def test_a_date_far_from_ours_is_a_400_naming_modified_after(value, world, clien
 def test_a_nul_byte_or_a_very_long_search_is_answered_not_a_500(resource, world, client):
     assert client.get(f"/api/hsds/{resource}", {"search": "a\x00b"}).status_code == 200
     assert client.get(f"/api/hsds/{resource}", {"search": "x" * 5000}).status_code == 200
+
+
+def test_an_offset_beyond_postgresqls_range_is_read_in_utc(world, client):
+    """Found by the API fuzzing on PostgreSQL: "-21:21" is a valid ISO offset that the
+    database refuses; the moment is turned into UTC first."""
+    response = client.get("/api/hsds/services", {"modified_after": "2131-11-25T04:58:31-21:21"})
+    assert response.status_code == 200
+    assert client.get("/api/hsds/services").status_code == 200
