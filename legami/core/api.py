@@ -96,12 +96,26 @@ def exception_handler(exc, context):
     return drf_exception_handler(exc, context)
 
 
-def run_service(service, **kwargs):
-    """Call a service from an API view, turning its validation errors into a 400."""
+def run_service(service, *, rename=None, nested=None, **kwargs):
+    """Call a service from an API view, turning its validation errors into a 400 whose keys
+    are the fields the caller sent: `rename` maps a key the service names differently
+    ({"status": "to"}), `nested` gathers keys under the object that held them ({"person":
+    fields of the person}) when that object was sent."""
     try:
         return service(**kwargs)
     except DjangoValidationError as error:
-        detail = error.message_dict if hasattr(error, "error_dict") else error.messages
+        if not hasattr(error, "error_dict"):
+            raise serializers.ValidationError(error.messages) from error
+        detail = {}
+        for key, messages in error.message_dict.items():
+            holder = next(
+                (name for name, keys in (nested or {}).items() if name in kwargs and key in keys),
+                None,
+            )
+            if holder is None:
+                detail[(rename or {}).get(key, key)] = messages
+            else:
+                detail.setdefault(holder, {})[key] = messages
         raise serializers.ValidationError(detail) from error
 
 

@@ -2,10 +2,10 @@
 referrals module carries out (export, erasure, retention).
 
 The person lives in `referrals`; modules below it (outcomes, ...) may not be imported from
-there. Each registers here, once, at start-up (its AppConfig.ready): an exporter giving its
-section of the export, an eraser called inside the erasure's transaction, and optionally the
-lines it adds to a referral's closing summary. An explicit list
-rather than signals: the export and the erasure read as a loop over it.
+there. Each declares its part in its manifest (`module.py`, `subject_data=`): an exporter
+giving its section of the export, an eraser called inside the erasure's transaction, and
+optionally the lines it adds to a referral's closing summary. An explicit list rather than
+signals: the export and the erasure read as a loop over it.
 """
 
 from collections.abc import Callable
@@ -27,12 +27,8 @@ class SubjectData:
     referral_outcomes: Callable[[object], list[dict]] | None = None
 
 
-_REGISTERED: dict[str, SubjectData] = {}
-
-
-def register(entry: SubjectData) -> None:
-    _REGISTERED[entry.key] = entry
-
-
 def registered() -> list[SubjectData]:
-    return [_REGISTERED[key] for key in sorted(_REGISTERED)]
+    """Every module's part, in the order of their keys (the export's sections)."""
+    from .modules import subject_data_entries
+
+    return sorted(subject_data_entries(), key=lambda entry: entry.key)

@@ -2,12 +2,17 @@ from django.utils.translation import gettext_lazy as _
 
 from legami.core.modules import Entry, Manifest
 from legami.core.roles import ANONYMOUS, CITIZEN
+from legami.outcomes.models_indicators import Metric
 
+from . import subject
 from .permissions import policy
+from .queries import people_trained
 
 MODULE = Manifest(
     label="learning",
     title=_("Training"),
+    subject_data=subject.ENTRY,
+    metrics={Metric.TRAINING: people_trained},
     menu=(Entry(_("Training"), "learning:index", policy, "browse", order=30),),
     work=(
         Entry(

@@ -3,13 +3,14 @@ from django.utils.translation import gettext_lazy as _
 from legami.core.modules import Entry, Manifest
 from legami.core.roles import EVALUATOR, TERRITORY_ADMIN
 
-from . import queries
+from . import queries, subject
 from .permissions import policy
 
 MODULE = Manifest(
     label="outcomes",
     title=_("Impact measurement"),
     case_reminders=queries.case_reminders,
+    subject_data=subject.ENTRY,
     menu=(
         Entry(
             _("Impact"),

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db.models import Q
 from django.utils import timezone
 
+from legami.core import modules
 from legami.core.privacy import SMALL_CELL
 from legami.network.models import Programme, ProgrammePartner, Relationship
 from legami.referrals.models import Beneficiary, Enrolment
@@ -67,16 +68,17 @@ LIVE = {
 COUNTS_PEOPLE = {Metric.FIRST_TIME, Metric.TRAINING}
 
 
-def register_metric(metric: str, count) -> None:
-    """A module below this one (training) gives the count of one metric: count(programme,
-    today) -> int. Registered at start-up (its AppConfig.ready), as subject data are."""
-    LIVE[metric] = count
+def live_metric(metric: str):
+    """count(programme, today) -> int for a metric counted live: this module's own, or one a
+    module below it declares in its manifest (training's people trained)."""
+    return LIVE.get(metric) or modules.metric(metric)
 
 
 def indicator_status(indicator: Indicator, programme: Programme, today: date | None = None) -> dict:
     today = today or timezone.localdate()
-    if indicator.metric in LIVE:
-        current = Decimal(LIVE[indicator.metric](programme, today))
+    count = live_metric(indicator.metric)
+    if count is not None:
+        current = Decimal(count(programme, today))
         as_of = today
     else:
         latest = indicator.readings.all()[:1]

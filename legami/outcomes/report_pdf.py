@@ -5,8 +5,8 @@ from html import escape
 
 from django.utils import timezone
 
+from legami.core import pdf
 from legami.core.privacy import SMALL_CELL
-from legami.referrals import pdf
 
 from . import queries_indicators
 from .queries import DIMENSIONS, Impact, ImpactRow

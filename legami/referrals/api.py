@@ -8,7 +8,6 @@ is never in an answer; a provider reads only the minimum (see serializers.py).
 """
 
 from django.core.exceptions import PermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -59,22 +58,9 @@ ID_PATTERN = r"[0-9]+"
 
 
 def _run(service, *, rename=None, **kwargs):
-    """Call a service, its errors named after the fields the caller sent: the person's under
+    """A service's errors named after the fields the caller sent: the person's under
     `person`, and `rename` for keys the service names differently."""
-    try:
-        return service(**kwargs)
-    except DjangoValidationError as error:
-        if not hasattr(error, "error_dict"):
-            raise serializers.ValidationError(error.messages) from error
-        detail, person = {}, {}
-        for key, messages in error.message_dict.items():
-            if "person" in kwargs and key in PERSON_FIELDS:
-                person[key] = messages
-            else:
-                detail[(rename or {}).get(key, key)] = messages
-        if person:
-            detail["person"] = person
-        raise serializers.ValidationError(detail) from error
+    return run_service(service, rename=rename, nested={"person": PERSON_FIELDS}, **kwargs)
 
 
 def _for_rows(referrals):

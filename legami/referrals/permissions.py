@@ -1,5 +1,6 @@
-from legami.core.permissions import Policy, anyone, only
+from legami.core.permissions import Policy, only
 from legami.core.roles import (
+    ANONYMOUS,
     CITIZEN,
     DPO,
     EVALUATOR,
@@ -10,8 +11,10 @@ from legami.core.roles import (
 )
 
 from .scopes import (
+    beneficiaries_in_care,
     beneficiaries_of_citizen,
     enrolments_for_provider,
+    referrals_followed,
     referrals_visible,
     referrals_workable,
 )
@@ -20,13 +23,26 @@ policy = Policy(
     "referrals",
     {
         "refer": only(PRESCRIBER, description="Refer a person to social prescribing"),
-        "self_refer": anyone(description="Refer oneself through the public form"),
+        # Asking help for oneself is a person's own act: staff (the superuser too) use the
+        # referral form, which records who referred.
+        "self_refer": only(
+            ANONYMOUS,
+            CITIZEN,
+            superuser=False,
+            description="Refer oneself through the public form",
+        ),
         "view": only(
             PRESCRIBER,
             LINK_WORKER,
             CITIZEN,
             scope=referrals_visible,
             description="Read referrals: one's organisation's, one's territory's, one's own",
+        ),
+        "closing_summary": only(
+            PRESCRIBER,
+            LINK_WORKER,
+            scope=referrals_visible,
+            description="Download the closing summary of an ended referral one may read",
         ),
         "work": only(
             LINK_WORKER,
@@ -36,8 +52,21 @@ policy = Policy(
         "link_account": only(
             PRESCRIBER,
             LINK_WORKER,
-            scope=referrals_visible,
-            description="Link a person's record to the citizen account they name",
+            scope=referrals_followed,
+            description="Link a person's record to the citizen account they name: the "
+            "prescriber who referred them, a link worker of their territory",
+        ),
+        "consent": only(
+            LINK_WORKER,
+            CITIZEN,
+            scope=beneficiaries_in_care,
+            description="Record that a person gives or withdraws a consent: the person "
+            "themselves, or a link worker of their territory",
+        ),
+        "claim_record": only(
+            CITIZEN,
+            superuser=False,
+            description="Ask to see, with a code sent to its e-mail, a record that is one's own",
         ),
         "respond": only(
             PROVIDER,

@@ -17,6 +17,8 @@ from legami.directory.models import Activity
 from legami.network.queries import organisations_of
 from legami.territory.queries import comuni_in_scope
 
+from .models import Referral
+
 
 def member_organisations(user) -> QuerySet:
     return organisations_of(user)
@@ -37,6 +39,27 @@ def referrals_workable(user, referrals: QuerySet) -> QuerySet:
     if effective_role(user) != LINK_WORKER:
         return referrals.none()
     return referrals.filter(comune__in=comuni_in_scope(user))
+
+
+def referrals_followed(user, referrals: QuerySet) -> QuerySet:
+    """The referrals someone follows: the prescriber the ones they made (not their
+    colleagues'), the link worker those they may work on."""
+    role = effective_role(user)
+    if role == PRESCRIBER:
+        return referrals.filter(referrer=user)
+    return referrals_workable(user, referrals)
+
+
+def beneficiaries_in_care(user, beneficiaries: QuerySet) -> QuerySet:
+    """The people whose consents someone records: a citizen their own record, a link worker
+    the people with a referral they may work on."""
+    role = effective_role(user)
+    if role == CITIZEN:
+        return beneficiaries.filter(user=user)
+    if role == LINK_WORKER:
+        workable = referrals_workable(user, Referral.objects.all())
+        return beneficiaries.filter(pk__in=workable.values("beneficiary_id"))
+    return beneficiaries.none()
 
 
 def enrolments_for_provider(user, enrolments: QuerySet) -> QuerySet:

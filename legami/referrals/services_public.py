@@ -1,12 +1,9 @@
 """A person referring themselves through the public form."""
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.translation import gettext as _
-
-from legami.core.roles import ANONYMOUS, CITIZEN, effective_role
 
 from .models import Referral
+from .permissions import policy
 from .services import referral_create
 
 
@@ -23,10 +20,7 @@ def self_referral_create(
 ) -> Referral:
     """The person's own request for help: a referral like any other (same duplicate check,
     consents and first-contact deadline), plus when they can take part."""
-    if effective_role(by) not in (ANONYMOUS, CITIZEN):
-        raise ValidationError(
-            _("This form is for people asking help for themselves: use the referral form.")
-        )
+    policy.authorize(by, "self_refer")
     return referral_create(
         by=by,
         person=person,

@@ -244,9 +244,8 @@ def referral_detail(request, pk):
             "show_contacts": disclosure.contacts(referral),
             "contact_consented": ConsentPurpose.CONTACT in active,
             "duplicate": queries_cases.possible_duplicate(referral) if can_work else None,
-            "can_link_account": policy.allows(request.user, "link_account")
-            and referral.beneficiary.user_id is None
-            and (can_work or disclosure.wrote(referral)),
+            "can_link_account": referral.beneficiary.user_id is None
+            and policy.can(request.user, "link_account", referral),
             "notes": list(queries_cases.case_notes(referral)) if "notes" in readable else [],
             "transitions": _transition_choices(referral) if can_work else [],
             # Follow-ups are the link worker's to do: the prescriber does not see them.

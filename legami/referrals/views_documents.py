@@ -6,7 +6,7 @@ import json
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -19,8 +19,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from legami.core import privacy, subject_data
 from legami.core.audit import audit, audit_people_shown, audit_shown
+from legami.core.pdf import render_pdf
 from legami.core.permissions import permission_required
-from legami.core.roles import LINK_WORKER, PRESCRIBER, SUPERUSER, effective_role
 from legami.core.spreadsheets import csv_lines
 from legami.core.views_helpers import add_service_errors
 
@@ -34,7 +34,6 @@ from .models import (
     Referral,
     Status,
 )
-from .pdf import render_pdf
 from .permissions import policy
 
 ACCESS_LOG_SHOWN = 50
@@ -108,12 +107,9 @@ def _pdf_response(content: bytes, filename: str) -> HttpResponse:
 
 
 @require_GET
-@permission_required(policy, "view")
+@permission_required(policy, "closing_summary")
 def closing_summary(request, pk):
-    role = effective_role(request.user)
-    if role not in (PRESCRIBER, LINK_WORKER, SUPERUSER):
-        raise PermissionDenied
-    referral = queries.referral_detail(request.user, pk)
+    referral = queries.referral_detail(request.user, pk, action="closing_summary")
     if referral.status not in ENDED_STATUSES:
         raise Http404
     context = summary_context(referral, request.user)

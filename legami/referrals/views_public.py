@@ -20,7 +20,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from legami.core import audit_words, ratelimit
 from legami.core.audit import audit, audit_shown
 from legami.core.permissions import permission_required
-from legami.core.roles import ANONYMOUS, CITIZEN, effective_role
 from legami.core.views_helpers import add_service_errors, paginate, submit_form
 from legami.directory import queries as directory
 from legami.territory.models import District
@@ -49,15 +48,11 @@ SELF_REFER_ATTEMPTS = 30  # form submissions, valid or not, per address per hour
 SESSION_KEY = "legami_self_referral"
 
 
-def _may_self_refer(user) -> bool:
-    return effective_role(user) in (ANONYMOUS, CITIZEN)
-
-
 @require_http_methods(["GET", "POST"])
-@permission_required(policy, "self_refer")
 def self_refer(request):
-    """Anyone may ask for help for themselves; staff are sent to their own forms."""
-    if not _may_self_refer(request.user):
+    """Anyone may ask for help for themselves; staff are sent to their own forms (a page that
+    says so, rather than a bare refusal)."""
+    if not policy.allows(request.user, "self_refer"):
         if request.method == "POST":
             raise PermissionDenied
         return render(request, "referrals/public/self_refer.html", {"staff": True})
@@ -109,8 +104,8 @@ def self_refer(request):
 
 
 @require_GET
-@permission_required(policy, "self_refer")
 def self_refer_done(request):
+    """Open to anyone: it shows only what this browser's own request left in its session."""
     sent = request.session.get(SESSION_KEY) or {}
     due = None
     if sent.get("due"):
@@ -125,7 +120,7 @@ def self_refer_done(request):
             "due": due,
             "contact": sent.get("contact", ""),
             "working_days": ReferralSettings().first_contact_working_days,
-            "is_citizen": effective_role(request.user) == CITIZEN,
+            "is_citizen": policy.allows(request.user, "claim_record"),
         },
     )
 

@@ -310,7 +310,7 @@ def test_people_trained_feed_the_competences_indicator(course, geography, world)
     )
     # a@x.it twice, b@x.it once, c@x.it absent: two people trained
     programme = world["programme"]
-    assert queries_indicators.LIVE["training"](programme, timezone.localdate()) == 2
+    assert queries_indicators.live_metric("training")(programme, timezone.localdate()) == 2
     indicator = services_indicators.indicator_create(
         by=None,
         data={

@@ -293,7 +293,7 @@ def test_without_consent_the_page_says_so_instead_of_offering_the_questionnaire(
 
 
 def test_closing_summary_lists_the_questionnaires_of_the_referral(client, care, monkeypatch):
-    from legami.referrals import pdf
+    from legami.core import pdf
     from legami.referrals import services as referral_services
     from legami.referrals.tests.conftest import engage
 

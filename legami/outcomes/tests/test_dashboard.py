@@ -189,7 +189,7 @@ def test_spreadsheet_has_the_same_figures_as_the_api(client, care):
 
 
 def test_pdf_report_holds_the_figures_and_the_chart(client, care, monkeypatch):
-    from legami.referrals import pdf
+    from legami.core import pdf
 
     drawn = []
     real = pdf.html_to_pdf
@@ -264,8 +264,8 @@ def test_ons4_is_compared_one_question_at_a_time_against_scipy(client, care):
 
 
 def test_a_programmes_pdf_report_adds_its_organisation_indicators(client, care, monkeypatch):
+    from legami.core import pdf
     from legami.outcomes import services_indicators
-    from legami.referrals import pdf
 
     drawn = []
     monkeypatch.setattr(pdf, "html_to_pdf", lambda html: drawn.append(html) or b"%PDF-")

@@ -9,9 +9,10 @@ import secrets
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,7 +20,7 @@ from legami.accounts.models import User
 from legami.core.audit import audit
 from legami.core.crypto import keyed_hash
 from legami.core.emails import send_templated_email
-from legami.core.roles import CITIZEN, LINK_WORKER, PRESCRIBER, effective_role
+from legami.core.roles import CITIZEN
 
 from ..models import AccountLinkCode, Beneficiary, Consent, Referral
 from ..permissions import policy
@@ -52,14 +53,12 @@ CODES_PER_RECORD = 5
 
 
 def _check_works_on(by, beneficiary: Beneficiary) -> None:
-    """Only a link worker who may work on one of the person's referrals (or the system)."""
-    if by is None:
-        return
-    if effective_role(by) != LINK_WORKER:
-        raise PermissionDenied
-    referrals = Referral.objects.filter(beneficiary=beneficiary)
-    if not policy.scope(by, "work", referrals).exists():
-        raise PermissionDenied
+    """A link worker who may work on one of the person's referrals (or the system)."""
+    policy.authorize(by, "work")
+    if by is not None and not policy.scope(
+        by, "work", Referral.objects.filter(beneficiary=beneficiary)
+    ).exists():
+        raise Http404
 
 
 # --- possible duplicates ----------------------------------------------------------------------
@@ -196,16 +195,13 @@ def _link(*, by, beneficiary: Beneficiary, account, purpose: str) -> Beneficiary
 
 
 def _check_follows(by, beneficiary: Beneficiary) -> None:
-    """A link worker of the person's territory, or the prescriber who referred them."""
-    if by is None:
-        return
-    referrals = Referral.objects.filter(beneficiary=beneficiary)
-    role = effective_role(by)
-    if role == LINK_WORKER and policy.scope(by, "work", referrals).exists():
-        return
-    if role == PRESCRIBER and referrals.filter(referrer=by).exists():
-        return
-    raise PermissionDenied
+    """The prescriber who referred the person, or a link worker of their territory
+    (permissions: link_account)."""
+    policy.authorize(by, "link_account")
+    if by is not None and not policy.scope(
+        by, "link_account", Referral.objects.filter(beneficiary=beneficiary)
+    ).exists():
+        raise Http404
 
 
 @transaction.atomic
@@ -258,8 +254,7 @@ def _code_hash(user, code: str) -> str:
 
 
 def _check_citizen(by) -> None:
-    if effective_role(by) != CITIZEN:
-        raise PermissionDenied
+    policy.authorize(by, "claim_record")
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 """A referral from its making to its closing: create, assign, move, annotate."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from legami.accounts.models import User
 from legami.core.audit import audit
-from legami.core.roles import LINK_WORKER, PRESCRIBER, SUPERUSER, effective_role
+from legami.core.roles import LINK_WORKER, SUPERUSER, effective_role
 from legami.directory.models import Taxonomy, TaxonomyTerm
 from legami.network.models import Programme
 from legami.territory.models import Comune
@@ -31,7 +31,7 @@ from ..notify import notify
 from ..permissions import policy
 from ..scopes import member_organisations
 from ..workdays import add_working_days
-from .people import actor_label, beneficiary_find_or_create, clean_beneficiary, consent_give
+from .people import actor_label, beneficiary_find_or_create, clean_beneficiary, consent_record
 from .timeline import NEEDS_REASON, check_transition, record_transition
 
 # What the referrer is told at each step (the closed loop); no health detail in the subject.
@@ -198,7 +198,12 @@ def referral_create(
     a `programme`, the referral counts in the district's default programme, if it covers the
     person's comune."""
     role = effective_role(by)
-    source = Source.PROFESSIONAL if role in (PRESCRIBER, SUPERUSER) else Source.SELF
+    if by is not None and policy.allows(by, "refer"):
+        source = Source.PROFESSIONAL
+    elif by is None or policy.allows(by, "self_refer"):
+        source = Source.SELF
+    else:
+        raise PermissionDenied
     errors = {}
     if source == Source.PROFESSIONAL:
         organisations = member_organisations(by)
@@ -257,7 +262,7 @@ def referral_create(
     )
     referral.reasons.set(_clean_reasons(reasons))
     for purpose in _check_consents(consents):
-        consent_give(by=by, beneficiary=beneficiary, purpose=purpose)
+        consent_record(by=by, beneficiary=beneficiary, purpose=purpose)
     event = ReferralEvent.objects.create(
         referral=referral,
         by=by if by.is_authenticated else None,

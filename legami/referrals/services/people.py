@@ -24,6 +24,7 @@ from ..models import (
     Gender,
     Status,
 )
+from ..permissions import policy
 from .timeline import record_transition
 
 BENEFICIARY_FIELDS = (
@@ -232,6 +233,14 @@ def active_consents(beneficiary: Beneficiary) -> set[str]:
 
 @transaction.atomic
 def consent_give(*, by, beneficiary: Beneficiary, purpose: str, version: str = CONSENT_VERSION):
+    """The person, or a link worker of their territory, records a consent they give."""
+    policy.authorize(by, "consent", beneficiary)
+    return consent_record(by=by, beneficiary=beneficiary, purpose=purpose, version=version)
+
+
+def consent_record(*, by, beneficiary: Beneficiary, purpose: str, version: str = CONSENT_VERSION):
+    """A consent written down without asking who may: for referral_create, whose caller has
+    already been allowed to refer and gathers the consents on the referral form."""
     if purpose not in ConsentPurpose.values:
         raise ValidationError({"purpose": _("Unknown purpose of consent.")})
     current = beneficiary.consents.filter(purpose=purpose, withdrawn_at__isnull=True).first()
@@ -258,6 +267,7 @@ def consent_withdraw(*, by, beneficiary: Beneficiary, purpose: str) -> None:
     referrals close and their places are released; without contact, providers stop seeing the
     person's phone and e-mail (queries read the consent); without outcome measurement no new
     questionnaire is recorded; without research the person leaves research extracts."""
+    policy.authorize(by, "consent", beneficiary)
     updated = beneficiary.consents.filter(purpose=purpose, withdrawn_at__isnull=True).update(
         withdrawn_at=timezone.now(), withdrawn_by_label=actor_label(by)
     )
@@ -280,6 +290,7 @@ def consent_withdraw(*, by, beneficiary: Beneficiary, purpose: str) -> None:
 def consent_change(*, by, beneficiary: Beneficiary, purpose: str, action: str):
     """The one dispatch of the consent form (citizen page, link worker page, API): `action` is
     "give" or "withdraw" (consent.CONSENT_ACTIONS)."""
+    policy.authorize(by, "consent", beneficiary)
     if action == GIVE:
         return consent_give(by=by, beneficiary=beneficiary, purpose=purpose)
     if action == WITHDRAW:

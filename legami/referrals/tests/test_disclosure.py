@@ -11,9 +11,9 @@ from django.test import Client
 from django.urls import reverse
 
 from legami.conftest import make_user
-from legami.core import roles
+from legami.core import pdf, roles
 from legami.network.models import Membership, Person
-from legami.referrals import pdf, services
+from legami.referrals import services
 from legami.referrals.disclosure import PRIVATE_TEXTS, Disclosure
 from legami.referrals.models import Beneficiary
 

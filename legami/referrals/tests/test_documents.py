@@ -13,9 +13,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from legami.core import roles
+from legami.core import pdf, roles
 from legami.core.models import AuditEvent
-from legami.referrals import pdf, services
+from legami.referrals import services
 from legami.referrals.models import (
     Beneficiary,
     CaseNote,

@@ -12,6 +12,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
+from django.http import Http404
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -309,17 +310,21 @@ def test_staff_link_refuses_unconfirmed_or_taken_accounts_and_strangers(care, vi
         services_link(by=care["link_worker"], beneficiary=victim, email=unconfirmed.email)
     with pytest.raises(ValidationError, match="No citizen account"):
         services_link(by=care["link_worker"], beneficiary=victim, email="nessuno@posta.example")
-    for stranger in (care["outside_worker"], care["outside_prescriber"], care["provider"]):
-        with pytest.raises(PermissionDenied):
+    # Staff who may link, but not this person: as if the record did not exist.
+    for stranger in (care["outside_worker"], care["outside_prescriber"]):
+        with pytest.raises(Http404):
             services_link(by=stranger, beneficiary=victim, email=unconfirmed.email)
-    # A colleague of the referrer reads the status only and links nothing.
+    with pytest.raises(PermissionDenied):
+        services_link(by=care["provider"], beneficiary=victim, email=unconfirmed.email)
+    # A colleague of the referrer reads the status only and links nothing: for linking, the
+    # record is out of their scope.
     colleague = make_user(roles.PRESCRIBER, "collega@test.legami.example")
     Membership.objects.create(
         person=Person.objects.create(first_name="Col", last_name="Lega", user=colleague),
         organisation=care["comune_org"],
         role_title="Assistente sociale",
     )
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Http404):
         services_link(by=colleague, beneficiary=victim, email=unconfirmed.email)
     # The referrer may.
     taken = _confirmed_citizen("gia.collegato@posta.example")

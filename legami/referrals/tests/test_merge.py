@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -171,9 +172,12 @@ def test_merge_without_choices_overwrites_nothing(care, flagged):
 
 def test_merge_is_refused_to_others_and_for_unflagged_records(care, flagged):
     person, duplicate = flagged["kept"].beneficiary, flagged["new"].beneficiary
-    for who in (care["outside_worker"], care["prescriber"], care["provider"], AnonymousUser()):
+    for who in (care["prescriber"], care["provider"], AnonymousUser()):
         with pytest.raises(PermissionDenied):
             services.beneficiary_merge(by=who, keep=person, duplicate=duplicate)
+    # A link worker of another territory: as if the record did not exist.
+    with pytest.raises(Http404):
+        services.beneficiary_merge(by=care["outside_worker"], keep=person, duplicate=duplicate)
     with pytest.raises(ValidationError, match="not flagged"):
         services.beneficiary_merge(by=care["link_worker"], keep=duplicate, duplicate=person)
     with pytest.raises(ValidationError):

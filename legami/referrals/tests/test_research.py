@@ -146,7 +146,9 @@ def test_people_who_leave_research_leave_the_extract(care, withdrawn):
     cohort = five_in_one_band(care)
     leaving = cohort[0].beneficiary
     if withdrawn == "research":
-        services.consent_withdraw(by=care["prescriber"], beneficiary=leaving, purpose="research")
+        services.consent_withdraw(
+            by=care["link_worker"], beneficiary=leaving, purpose="research"
+        )
     else:
         services.subject_erase(by=care["dpo"], beneficiary=leaving, reason="prot. 2026/1")
     rows, _text = table(signed_in(care["evaluator"]).get(URL))

@@ -1,9 +1,13 @@
-"""Printable documents of social prescribing (closing summary, data-subject export) as PDF,
-drawn with WeasyPrint from a Django template.
+"""Every PDF the project makes (closing summary, data-subject export, impact report), drawn
+with WeasyPrint from a Django template.
 
 The documents carry personal data, so rendering never reaches outside the process: there is
 no base URL and the fetcher accepts only inline `data:` URIs. The print style sheet is
 pdf.css beside this module (web pages allow no inline styles; these are not web pages).
+
+Each PDF is tagged as PDF/UA-1 (ISO 14289): its structure (headings, tables, lists), its
+language and its title travel with it, so a screen reader reads it in order, as the web page
+would be read. The template gives the language (`<html lang>`) and the title (`<title>`).
 """
 
 from pathlib import Path
@@ -24,7 +28,8 @@ def html_to_pdf(html: str) -> bytes:
 
     fetcher = URLFetcher(allowed_protocols={"data"}, timeout=1)
     return HTML(string=html, base_url=None, url_fetcher=fetcher).write_pdf(
-        stylesheets=[CSS(string=PRINT_CSS.read_text(), url_fetcher=fetcher)]
+        stylesheets=[CSS(string=PRINT_CSS.read_text(), url_fetcher=fetcher)],
+        pdf_variant="pdf/ua-1",
     )
 
 
