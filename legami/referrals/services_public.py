@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from legami.core.roles import ANONYMOUS, CITIZEN, effective_role
+from legami.directory.queries import published_activities
 
 from .models import Referral
 from .services import referral_create
@@ -20,9 +21,16 @@ def self_referral_create(
     reason_text: str = "",
     available_days=(),
     available_times=(),
+    activity=None,
 ) -> Referral:
     """The person's own request for help: a referral like any other (same duplicate check,
-    consents and first-contact deadline), plus when they can take part."""
+    consents and first-contact deadline), plus when they can take part and the activity whose
+    page they came from, if any.
+
+    An activity that is not published (any more) is left out rather than refused: it may
+    have been withdrawn while the person filled the form, and their request for help stands
+    without it; it is never recorded, so a request cannot point at a listing the person may
+    not see."""
     if effective_role(by) not in (ANONYMOUS, CITIZEN):
         raise ValidationError(
             _("This form is for people asking help for themselves: use the referral form.")
@@ -35,4 +43,11 @@ def self_referral_create(
         reason_text=reason_text,
         available_days=available_days,
         available_times=available_times,
+        activity_of_interest=_published(activity),
     )
+
+
+def _published(activity):
+    if activity is None:
+        return None
+    return published_activities().filter(pk=getattr(activity, "pk", activity)).first()
