@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from legami.directory.models import Activity, ActivityStatus
+from legami.referrals import services
 from legami.referrals.models import HOLDING_PLACE, Enrolment, EnrolmentStatus, Referral
 from legami.referrals.services import places_left
 
@@ -47,6 +48,9 @@ def test_a_prefilled_self_referral_records_the_activity_for_the_link_worker(care
     as_worker.force_login(worker)
     case = as_worker.get(reverse("referrals:detail", args=[referral.pk])).content.decode()
     assert "Activity of interest" in case
+    # and it is part of the person's data
+    export = services.subject_export(by=care["dpo"], beneficiary=referral.beneficiary)
+    assert export["referrals"][0]["activity_of_interest"] == activity.name
     assert (
         f'href="{reverse("directory:activity_detail", args=[activity.pk])}">{activity.name}' in case
     )
