@@ -43,6 +43,9 @@ class Entry:
     count_label: str | Promise = ""  # what the count counts, e.g. "overdue"
     order: int = 50
     group: str = "institutional"  # home cards: "citizen" ones come first
+    # Beside an activity (activity_help): the query parameter that carries the activity's id,
+    # so the page it leads to knows which activity the person came from.
+    activity_param: str = ""
 
     def shown_to(self, role: str) -> bool:
         if self.roles is not None and role not in self.roles:
@@ -81,6 +84,12 @@ class Manifest:
     # case page and the caseload: referral ids -> {referral id: [Reminder, ...]}. The case
     # lives in referrals, which may not import the modules below it that keep these dates.
     case_reminders: Callable[[list[int]], Mapping[int, list[Reminder]]] | None = None
+    # Links offered beside the directory's activities (the search page, each activity's page,
+    # there with the activity's id in `activity_param`), and the places an activity has left.
+    # The directory shows them but sits below the modules that hold them (referrals counts
+    # the enrolments that hold places), so it may not import them: they come through here.
+    activity_help: tuple[Entry, ...] = ()
+    places_left: Callable[[object], int | None] | None = None
 
 
 @cache
@@ -196,3 +205,35 @@ def case_reminders(referral_ids) -> dict[int, list[Reminder]]:
     for reminders in found.values():
         reminders.sort(key=lambda r: r.due_on)
     return found
+
+
+def activity_help_for(user, activity=None) -> list[dict]:
+    """The links the user is offered beside activities: `label`, `description`, `cta` and
+    `href`, which carries `activity`'s id when one is given."""
+    role = effective_role(user)
+    links = []
+    for manifest in manifests():
+        for entry in sorted(manifest.activity_help, key=lambda e: e.order):
+            if not entry.shown_to(role):
+                continue
+            href = entry.href
+            if activity is not None and entry.activity_param:
+                href += ("&" if "?" in href else "?") + f"{entry.activity_param}={activity.pk}"
+            links.append(
+                {
+                    "label": entry.label,
+                    "description": entry.description,
+                    "cta": entry.cta,
+                    "href": href,
+                }
+            )
+    return links
+
+
+def places_left(activity) -> int | None:
+    """The places `activity` has left, from the module that counts them; None when none
+    does or the activity sets no limit."""
+    for manifest in manifests():
+        if manifest.places_left is not None:
+            return manifest.places_left(activity)
+    return None

@@ -14,7 +14,7 @@ from .models import (
     Taxonomy,
     TaxonomyTerm,
 )
-from .queries import ActivitySearch
+from .queries import ActivitySearch, similar_comune
 
 WEEKDAY_CHOICES = [
     ("MO", _("Monday")),
@@ -54,10 +54,18 @@ SORT_CHOICES = [
     ("next", _("Next session")),
     ("name", _("Name")),
 ]
+WEEKDAYS = "MO-FR"
 RADIUS_CHOICES = [
     ("", _("Only in the comune")),
     *[(str(k), f"{k} km") for k in (5, 10, 15, 25, 50)],
 ]
+
+
+def _days(chosen) -> list[str]:
+    days = set(chosen) - {WEEKDAYS}
+    if WEEKDAYS in chosen:
+        days |= {"MO", "TU", "WE", "TH", "FR"}
+    return [code for code, _label in WEEKDAY_CHOICES if code in days]
 
 
 def _term_choices(terms):
@@ -88,8 +96,14 @@ class ActivitySearchForm(forms.Form):
     )
     lat = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=35, max_value=48)
     lon = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=6, max_value=19)
-    weekday = forms.ChoiceField(
-        label=_("Day"), required=False, choices=[("", _("Any day")), *WEEKDAY_CHOICES]
+    # Several days may be ticked (an activity on any of them matches); WEEKDAYS stands for
+    # Monday to Friday, the choice of someone who works or has care at the weekend.
+    weekday = forms.MultipleChoiceField(
+        label=_("Days"),
+        required=False,
+        choices=[(WEEKDAYS, _("Monday to Friday")), *WEEKDAY_CHOICES],
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Leave empty for any day."),
     )
     time_band = forms.ChoiceField(
         label=_("Time of day"), required=False, choices=[("", _("Any time")), *TIME_BAND_CHOICES]
@@ -113,6 +127,8 @@ class ActivitySearchForm(forms.Form):
         self.fields["domain"].choices = _term_choices(vocabulary[Taxonomy.DOMAIN])
         self.fields["need"].choices = _term_choices(vocabulary[Taxonomy.NEED])
         self.fields["target"].choices = _term_choices(vocabulary[Taxonomy.TARGET_GROUP])
+        # Suggestions as one types: the page's <datalist>, filled when the field is focused.
+        self.fields["comune"].widget.attrs.update(list="comuni-suggeriti", autocomplete="off")
 
     def clean(self):
         data = super().clean()
@@ -128,6 +144,13 @@ class ActivitySearchForm(forms.Form):
                 % {"comune": comune.name},
             )
         return data
+
+    @property
+    def comune_suggestion(self) -> str:
+        """A comune named like the one typed and not found ("arcidoso" → "Arcidosso"), or ""."""
+        if "comune" not in self.errors:
+            return ""
+        return similar_comune(self.data.get("comune") or "")
 
     def search(self) -> ActivitySearch:
         """What was understood: invalid fields are left out, never guessed."""
@@ -148,7 +171,7 @@ class ActivitySearchForm(forms.Form):
             else None,
             radius_km=data.get("radius_km"),
             point=point,
-            weekday=data.get("weekday") or "",
+            weekdays=_days(data.get("weekday") or []),
             time_band=data.get("time_band") or "",
             free_only=bool(data.get("free")),
             access=data.get("access") or [],

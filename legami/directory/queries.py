@@ -26,6 +26,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone, translation
 
 from legami.territory.models import Comune
+from legami.territory.queries import close_comune_name
 
 from . import recurrence, text
 from .models import Activity, ActivityStatus, Place, Schedule, Taxonomy, TaxonomyTerm
@@ -68,7 +69,7 @@ class ActivitySearch:
     district_comuni: list[int] | None = None
     radius_km: float | None = None
     point: tuple[float, float] | None = None
-    weekday: str = ""
+    weekdays: list[str] = field(default_factory=list)  # any of these days
     time_band: str = ""
     free_only: bool = False
     access: list[str] = field(default_factory=list)
@@ -131,6 +132,28 @@ def managed_places(user) -> QuerySet:
         .annotate(activity_count=Count("activities"))
         .order_by("name", "pk")
     )
+
+
+# --- comuni --------------------------------------------------------------------------------------
+def comuni_with_activities() -> QuerySet[Comune]:
+    """The comuni where a published activity takes place (or, without a place, whose
+    organisation is there), by name: what the search's comune field suggests."""
+    published = published_activities()
+    return (
+        Comune.objects.filter(
+            Q(pk__in=published.filter(place__isnull=False).values("place__comune"))
+            | Q(pk__in=published.filter(place__isnull=True).values("organisation__comune"))
+        )
+        .select_related("province")
+        .order_by("name", "province__abbreviation")
+    )
+
+
+def similar_comune(text: str) -> str:
+    """What the person probably meant by a comune not found: the closest name among the
+    comuni with activities, else among all comuni; "" when nothing is close."""
+    names = list(comuni_with_activities().values_list("name", flat=True))
+    return close_comune_name(text, names) or close_comune_name(text)
 
 
 # --- taxonomy -------------------------------------------------------------------------------------
@@ -281,12 +304,15 @@ def _filter(search: ActivitySearch, terms: list[TaxonomyTerm]) -> QuerySet:
         activities = activities.filter(pk__in=at_place.union(of_organisation))
     if search.district_comuni is not None:
         activities = activities.filter(place__comune__in=search.district_comuni)
-    if search.weekday or search.time_band:
+    if search.weekdays or search.time_band:
         sessions = Schedule.objects.filter(activity_id=OuterRef("pk")).filter(
             Q(valid_to__isnull=True) | Q(valid_to__gte=timezone.localdate())
         )
-        if search.weekday:
-            sessions = sessions.filter(byday__contains=search.weekday)
+        if search.weekdays:
+            on_a_day = Q()
+            for day in search.weekdays:
+                on_a_day |= Q(byday__contains=day)
+            sessions = sessions.filter(on_a_day)
         if search.time_band:
             sessions = sessions.filter(opens_at__range=TIME_BANDS[search.time_band])
         activities = activities.filter(Exists(sessions))

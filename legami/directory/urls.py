@@ -15,6 +15,7 @@ api_urlpatterns = router.urls
 urlpatterns = [
     path("", views.search, name="search"),
     path("mappa.json", views.map_points, name="map_points"),
+    path("comuni/", views.comuni_options, name="comuni_options"),
     path("<int:pk>/", views.activity_detail, name="activity_detail"),
     path("<int:pk>/calendario.ics", views.activity_calendar, name="activity_calendar"),
     path("gestione/", views_manage.manage, name="manage"),

@@ -11,6 +11,7 @@ from django.utils.functional import cached_property
 from django.views.decorators.http import require_GET
 from icalendar import Calendar, Event, vRecur
 
+from legami.core import modules
 from legami.core.permissions import permission_required
 
 from . import queries, recurrence, services
@@ -70,11 +71,15 @@ def search(request):
         activity.domain_terms = [
             t for t in activity.terms.all() if t.taxonomy.code == Taxonomy.DOMAIN
         ]
+    searched = any(key not in ("view", "page") for key in request.GET)
     return render(
         request,
         "directory/search.html",
         {
             "form": form,
+            "searched": searched,
+            "comune_suggestion": form.comune_suggestion,
+            "help_links": modules.activity_help_for(request.user),
             "page_obj": page,
             "origin": origin,
             "view": "map" if request.GET.get("view") == "map" else "list",
@@ -88,6 +93,18 @@ def map_points(request):
     _form, search, terms = _search_form(request)
     points = queries.map_points(search, terms)
     return JsonResponse({"points": points, "truncated": len(points) >= queries.MAP_POINTS_LIMIT})
+
+
+@require_GET
+@permission_required(policy, "view")
+def comuni_options(request):
+    """The <option>s of the comune field's suggestions, fetched by htmx when the field is
+    first focused: the search page itself stays at its number of queries."""
+    return render(
+        request,
+        "directory/_comuni_options.html",
+        {"comuni": queries.comuni_with_activities()},
+    )
 
 
 def _activity(request, pk) -> Activity:
@@ -132,6 +149,10 @@ def activity_detail(request, pk):
             "can_manage": can_manage,
             "can_moderate": can_moderate,
             "stale": services.needs_reverification(activity),
+            # Places left and "ask for help" belong to referrals, above this module in the
+            # module list: they come through the manifests (core.modules), not an import.
+            "places_left": modules.places_left(activity),
+            "help_links": modules.activity_help_for(request.user, activity),
         },
     )
 

@@ -2,12 +2,16 @@
 shape of what was typed; the rules (valid codice fiscale, required consent, service levels)
 are the services' and come back as field errors."""
 
+from functools import cached_property
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from legami.core.views_helpers import id_param
 from legami.core.widgets import DateInput, HiddenDateInput
 from legami.directory.forms import TIME_BAND_CHOICES, WEEKDAY_CHOICES
 from legami.directory.models import Taxonomy, TaxonomyTerm
+from legami.directory.queries import published_activities
 from legami.territory.forms import ComuneField
 
 from .consent import CONSENT_TEXTS, REQUIRED
@@ -101,6 +105,10 @@ class SelfReferralForm(forms.Form):
         help_text=_("For example: I cannot climb stairs, I hear badly, I need someone with me."),
     )
     needs_step_free = forms.BooleanField(label=_("I need places without steps"), required=False)
+    # The activity whose page the person came from (?attivita=<id>), carried through the POST.
+    # Anything but the id of a published activity is dropped without a word: the form never
+    # says whether an id belongs to an unpublished listing.
+    attivita = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -124,11 +132,29 @@ class SelfReferralForm(forms.Form):
     def consent_fields(self):
         return [self[consent_field_name(p)] for p in ConsentPurpose.values]
 
+    def clean_attivita(self):
+        return _published_activity(self.cleaned_data.get("attivita"))
+
+    @cached_property
+    def activity(self):
+        """The activity the person is interested in, as the page shows it (None if none)."""
+        if self.is_bound:
+            self.is_valid()  # the field is cleaned even when others are wrong
+            return self.cleaned_data.get("attivita")
+        return _published_activity(self.initial.get("attivita"))
+
     def person(self) -> dict:
         return {key: self.cleaned_data[key] for key in PERSON_FIELDS}
 
     def consents(self) -> list[str]:
         return [p for p in ConsentPurpose.values if self.cleaned_data.get(consent_field_name(p))]
+
+
+def _published_activity(value):
+    pk = id_param(value)
+    if pk is None:
+        return None
+    return published_activities().filter(pk=pk).only("pk", "name").first()
 
 
 class AccountLinkRequestForm(forms.Form):

@@ -258,6 +258,16 @@ class Referral(models.Model):
     # (morning, afternoon, evening), comma-separated; blank means any.
     available_days = models.CharField(_("days available"), max_length=40, blank=True)
     available_times = models.CharField(_("times of day available"), max_length=40, blank=True)
+    # The activity a person asking for help came from ("I am interested" on its page): a
+    # starting point for the conversation, not an enrolment, and it holds no place.
+    activity_of_interest = models.ForeignKey(
+        Activity,
+        verbose_name=_("activity of interest"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.RECEIVED
     )

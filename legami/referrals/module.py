@@ -5,6 +5,7 @@ from legami.core.roles import ANONYMOUS, CITIZEN, PRESCRIBER
 
 from . import queries
 from .permissions import policy
+from .services import places_left
 
 MODULE = Manifest(
     label="referrals",
@@ -143,4 +144,23 @@ MODULE = Manifest(
             order=20,
         ),
     ),
+    # Beside every activity of the directory (which may not import this module): asking for
+    # help from an activity's page carries the activity, and its places left are counted from
+    # the enrolments holding them, by the one function matching also uses.
+    activity_help=(
+        Entry(
+            _("I am interested: ask for help"),
+            "referrals:self_refer",
+            policy,
+            "self_refer",
+            description=_(
+                "Not sure which activity is right for you, or how to start? Tell us: a link "
+                "worker will call you and look for one with you."
+            ),
+            cta=_("Ask for help"),
+            roles=frozenset({ANONYMOUS, CITIZEN}),
+            activity_param="attivita",
+        ),
+    ),
+    places_left=places_left,
 )

@@ -190,6 +190,7 @@ def referral_detail(user, pk, *, action: str = "view") -> Referral:
             "referrer",
             "referring_organisation",
             "programme",
+            "activity_of_interest",
         )
         .prefetch_related(
             "reasons",

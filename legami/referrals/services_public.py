@@ -2,6 +2,8 @@
 
 from django.db import transaction
 
+from legami.directory.queries import published_activities
+
 from .models import Referral
 from .permissions import policy
 from .services import referral_create
@@ -17,9 +19,16 @@ def self_referral_create(
     reason_text: str = "",
     available_days=(),
     available_times=(),
+    activity=None,
 ) -> Referral:
     """The person's own request for help: a referral like any other (same duplicate check,
-    consents and first-contact deadline), plus when they can take part."""
+    consents and first-contact deadline), plus when they can take part and the activity whose
+    page they came from, if any.
+
+    An activity that is not published (any more) is left out rather than refused: it may
+    have been withdrawn while the person filled the form, and their request for help stands
+    without it; it is never recorded, so a request cannot point at a listing the person may
+    not see."""
     policy.authorize(by, "self_refer")
     return referral_create(
         by=by,
@@ -29,4 +38,11 @@ def self_referral_create(
         reason_text=reason_text,
         available_days=available_days,
         available_times=available_times,
+        activity_of_interest=_published(activity),
     )
+
+
+def _published(activity):
+    if activity is None:
+        return None
+    return published_activities().filter(pk=getattr(activity, "pk", activity)).first()

@@ -56,9 +56,9 @@ def self_refer(request):
         if request.method == "POST":
             raise PermissionDenied
         return render(request, "referrals/public/self_refer.html", {"staff": True})
-    initial = {}
+    initial = {"attivita": request.GET.get("attivita", "")}
     if request.user.is_authenticated:
-        initial = {
+        initial |= {
             "first_name": request.user.first_name,
             "last_name": request.user.last_name,
             "email": request.user.email,
@@ -91,6 +91,7 @@ def self_refer(request):
                     reason_text=data["reason_text"],
                     available_days=data["available_days"],
                     available_times=data["available_times"],
+                    activity=data["attivita"],
                 ),
             )
             if referral is not None:

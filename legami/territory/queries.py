@@ -1,3 +1,4 @@
+import difflib
 import re
 
 from django.db.models import Count, Q, QuerySet
@@ -47,6 +48,23 @@ def resolve_comune(text: str) -> list[Comune]:
             comuni.filter(name__iexact=match["name"], province__abbreviation__iexact=match["abbr"])
         )
     return list(comuni.filter(name__iexact=text))
+
+
+def close_comune_name(text: str, names=None) -> str:
+    """The comune name closest to a misspelled `text` ("arcidoso" → "Arcidosso"), among
+    `names` (every comune's by default), or "" when none is close enough. Compared without
+    case; a "Name (PR)" typed is compared by its name."""
+    text = (text or "").strip()
+    match = _NAME_WITH_PROVINCE.match(text)
+    if match:
+        text = match["name"]
+    if not text or text.isdigit():
+        return ""
+    if names is None:
+        names = Comune.objects.values_list("name", flat=True).distinct()
+    by_lower = {name.lower(): name for name in names}
+    found = difflib.get_close_matches(text.lower(), by_lower, n=1, cutoff=0.8)
+    return by_lower[found[0]] if found else ""
 
 
 def comuni_in_scope(user) -> QuerySet[Comune]:

@@ -102,6 +102,7 @@ MATRIX = {
     "api:api-decision-detail": EVERYONE,
     "directory:search": EVERYONE,
     "directory:map_points": EVERYONE,
+    "directory:comuni_options": EVERYONE,
     "directory:activity_detail": EVERYONE,
     "directory:activity_calendar": EVERYONE,
     "directory:manage": signed_in(KEEPERS),

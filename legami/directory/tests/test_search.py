@@ -307,3 +307,124 @@ def test_word_index_follows_every_write(world, client):
     assert names(client.get(SEARCH, {"q": "ciaspolata"})) == ["Ciaspolata"]
     Activity.objects.filter(name="Ciaspolata").delete()
     assert names(client.get(SEARCH, {"q": "ciaspolata"})) == []
+
+
+# --- several days, suggestions, results first ---------------------------------------------------
+@pytest.fixture
+def saturday_market(offer, world, personas):
+    return factories.activity(
+        personas["superuser"],
+        world["association"],
+        place=offer["choir"].place,
+        name="Mercato del sabato",
+        schedule=("WEEKLY", "SA", time(9), time(12)),
+    )
+
+
+@pytest.mark.parametrize(
+    ("days", "expected"),
+    [
+        (["SA"], ["Mercato del sabato", "Orto condiviso"]),
+        (
+            ["TU", "SA"],
+            [
+                "Camminata nei castagneti",
+                "Coro di comunità",
+                "Mercato del sabato",
+                "Orto condiviso",
+            ],
+        ),  # noqa: E501
+        (["MO-FR"], ["Camminata nei castagneti", "Coro di comunità", "Orto condiviso"]),
+        (
+            ["MO-FR", "SA"],
+            [
+                "Camminata nei castagneti",
+                "Coro di comunità",
+                "Mercato del sabato",
+                "Orto condiviso",
+            ],
+        ),  # noqa: E501
+        (["TH", "SU"], []),
+        (
+            ["MO-FR", "nonsense"],
+            [
+                "Camminata nei castagneti",
+                "Coro di comunità",
+                "Mercato del sabato",
+                "Orto condiviso",
+            ],
+        ),  # noqa: E501
+    ],
+)
+def test_several_days_are_alternatives_and_monday_to_friday_leaves_out_the_weekend(
+    saturday_market, client, days, expected
+):
+    # An unknown day makes the whole filter not understood, said beside it: the search runs
+    # without it rather than guessing.
+    response = client.get(SEARCH, {"weekday": days})
+    assert response.status_code == 200
+    assert sorted(names(response)) == expected
+
+
+def test_the_api_takes_several_days_too(saturday_market, client):
+    data = client.get("/api/v1/directory/activities/", {"weekday": ["MO-FR"]}).json()
+    assert sorted(a["name"] for a in data["results"]) == [
+        "Camminata nei castagneti",
+        "Coro di comunità",
+        "Orto condiviso",
+    ]
+
+
+def test_a_misspelled_comune_offers_the_close_one_as_a_link_that_searches_again(offer, client):
+    response = client.get(SEARCH, {"comune": "arcidoso", "weekday": "TU"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    suggestion = re.search(
+        r'<p [^>]*id="comune-suggestion"[^>]*><a href="([^"]+)">([^<]+)</a>', html
+    )
+    assert suggestion is not None
+    assert "Arcidosso" in suggestion[2]
+    href = suggestion[1].replace("&amp;", "&")
+    assert href.endswith("#risultati") and "comune=Arcidosso" in href and "weekday=TU" in href
+    again = client.get(SEARCH + href.split("#")[0])
+    assert 'id="comune-suggestion"' not in again.content.decode()
+    assert sorted(names(again)) == ["Camminata nei castagneti", "Coro di comunità"]
+
+
+def test_a_comune_far_from_any_name_says_it_is_unknown_without_a_guess(offer, client):
+    response = client.get(SEARCH, {"comune": "Xyzzyvalle"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="comune-suggestion"' not in html
+    assert "Xyzzyvalle" in html and 'role="alert"' in html  # named in the filters' message
+    # the search ran on the rest: everything published is listed
+    assert len(names(response)) == 3
+
+
+def test_the_comune_field_suggests_the_comuni_with_activities(offer, world, client):
+    html = client.get(SEARCH).content.decode()
+    options = reverse("directory:comuni_options")
+    assert 'list="comuni-suggeriti"' in html
+    assert f'hx-get="{options}"' in html
+    listed = re.findall(r'<option value="([^"]+)">', client.get(options).content.decode())
+    # Arcidosso (walk, choir) and Massa Marittima (garden); Zola Predosa has no activity
+    assert listed == [str(world["arcidosso"]), str(world["massa"])]
+
+
+def test_after_a_search_the_filters_fold_and_the_results_come_first(offer, client):
+    first = client.get(SEARCH).content.decode()
+    assert 'id="filtri" class="collapse d-lg-block show"' in first
+    assert 'action="/attivita/#risultati"' in first
+    searched = client.get(SEARCH, {"q": "coro"}).content.decode()
+    assert 'id="filtri" class="collapse d-lg-block"' in searched
+    assert '<section class="col-lg-8" id="risultati" tabindex="-1"' in searched
+    # a filter not understood keeps them open, to be corrected
+    wrong = client.get(SEARCH, {"age": "tanti"}).content.decode()
+    assert 'id="filtri" class="collapse d-lg-block show"' in wrong
+
+
+def test_the_search_page_offers_to_ask_for_help(offer, client, client_for):
+    help_url = reverse("referrals:self_refer")
+    assert f'href="{help_url}"' in client.get(SEARCH).content.decode()
+    assert f'href="{help_url}"' in client_for("citizen").get(SEARCH).content.decode()
+    assert f'href="{help_url}"' not in client_for("prescriber").get(SEARCH).content.decode()

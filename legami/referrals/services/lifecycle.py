@@ -189,6 +189,7 @@ def referral_create(
     referring_organisation=None,
     available_days="",
     available_times="",
+    activity_of_interest=None,
     is_demo: bool = False,
     now=None,
 ) -> Referral:
@@ -255,6 +256,7 @@ def referral_create(
         has_safeguarding_flag=bool(risks.strip()),
         available_days=available_days,
         available_times=available_times,
+        activity_of_interest=activity_of_interest,
         first_contact_due=add_working_days(
             timezone.localtime(now).date(), service.first_contact_working_days
         ),

@@ -40,7 +40,7 @@ def subject_export(*, by, beneficiary: Beneficiary) -> dict:
     art. 15 and 20). The export itself is logged."""
     referrals = (
         Referral.objects.filter(beneficiary=beneficiary)
-        .select_related("referring_organisation", "programme", "comune")
+        .select_related("referring_organisation", "programme", "comune", "activity_of_interest")
         .prefetch_related(
             "reasons", "events", "notes", "enrolments__activity", "enrolments__attendance"
         )
@@ -82,6 +82,7 @@ def subject_export(*, by, beneficiary: Beneficiary) -> dict:
                 "needs": [term.name for term in r.reasons.all()],
                 "reason": r.reason_text,
                 "urgency": r.urgency,
+                "activity_of_interest": str(r.activity_of_interest or ""),
                 "known_risks": r.risks,
                 "what_matters": r.what_matters,
                 "goals": r.goals,
