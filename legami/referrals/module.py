@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from legami.core.modules import Entry, Manifest
 from legami.core.roles import ANONYMOUS, CITIZEN, PRESCRIBER
 
-from . import queries
+from . import demand, queries
 from .permissions import policy
 
 MODULE = Manifest(
@@ -143,4 +143,5 @@ MODULE = Manifest(
             order=20,
         ),
     ),
+    metrics={demand.NEED_DEMAND: demand.need_demand},
 )
