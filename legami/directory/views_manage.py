@@ -9,12 +9,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from legami.core.permissions import permission_required
+from legami.core.privacy import SMALL_CELL
 from legami.core.views_helpers import paginate, submit_form
 from legami.network.models import Organisation
 from legami.territory.models import Comune
 from legami.territory.queries import comuni_in_scope
 
-from . import queries, services
+from . import queries, queries_coverage, services
 from .forms import (
     ActivityForm,
     ConfirmForm,
@@ -411,15 +412,36 @@ def term_edit(request, pk):
 @require_GET
 @permission_required(policy, "view_coverage")
 def coverage(request):
+    """Per comune of the territory, by need (with the demand from referrals: where to act) or,
+    with `by=domain`, by domain of activity."""
     comuni = Comune.objects.all() if request.user.is_superuser else comuni_in_scope(request.user)
-    domains = queries.vocabulary()[Taxonomy.DOMAIN]
-    roots = [d for d in domains if d.parent_id is None]
+    vocabulary = queries.vocabulary()
+    by_domain = request.GET.get("by") == "domain"
     only_gaps = request.GET.get("gaps") == "1"
-    table = queries.coverage(comuni, domains)
-    if only_gaps:
-        table = [row for row in table if row["gaps"]]
+    only_act = request.GET.get("act") == "1" and not by_domain
+    if by_domain:
+        domains = vocabulary[Taxonomy.DOMAIN]
+        columns = [d for d in domains if d.parent_id is None]
+        table = queries.coverage(comuni, domains)
+        if only_gaps:
+            table = [row for row in table if row["gaps"]]
+    else:
+        columns = vocabulary[Taxonomy.NEED]
+        table = queries_coverage.need_coverage(request.user, comuni, columns)
+        if only_gaps:
+            table = [row for row in table if row.gaps]
+    if only_act:
+        table = [row for row in table if row.to_act]
     return render(
         request,
-        "directory/coverage.html",
-        {"roots": roots, "page_obj": paginate(request, table, per_page=50), "only_gaps": only_gaps},
+        "directory/coverage.html" if by_domain else "directory/coverage_needs.html",
+        {
+            "roots": columns,
+            "needs": columns,
+            "span": 2 * len(columns) + 4,
+            "page_obj": paginate(request, table, per_page=50),
+            "only_gaps": only_gaps,
+            "only_act": only_act,
+            "small_cell": SMALL_CELL,
+        },
     )

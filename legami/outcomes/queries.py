@@ -12,6 +12,7 @@ from django.db.models import (
     Count,
     DecimalField,
     F,
+    Q,
     QuerySet,
     Sum,
     Value,
@@ -29,7 +30,7 @@ from legami.directory.models import TaxonomyTerm
 from legami.network.models import Organisation, Programme
 from legami.referrals.models import Beneficiary, Gender, Referral
 from legami.referrals.research import in_research
-from legami.territory.models import Comune
+from legami.territory.models import Comune, InnerAreaClass
 
 from . import stats
 from .models import FOLLOW_UPS, Instrument, Response, Timepoint
@@ -41,6 +42,7 @@ DIMENSIONS = {
     "provider": _("Provider"),
     "comune": _("Comune"),
     "inner_area": _("Inner area"),
+    "inner_area_class": _("Inner-area class"),
     "gender": _("Gender"),
     "age_band": _("Age band"),
 }
@@ -183,10 +185,16 @@ def _dimension_expression(dimension: str, today: date):
     if dimension == "inner_area":
         return Case(
             When(comune__inner_area_class__in=("D", "E", "F"), then=Value("yes")),
-            When(comune__inner_area_class="", then=Value(NOT_RECORDED)),
+            # No comune (or no class for it) is not knowing, not "not an inner area".
+            When(
+                Q(comune__isnull=True) | Q(comune__inner_area_class=""),
+                then=Value(NOT_RECORDED),
+            ),
             default=Value("no"),
             output_field=CharField(),
         )
+    if dimension == "inner_area_class":
+        return F("comune__inner_area_class")  # SNAI 2020 class, A-F; blank is "not recorded"
     if dimension == "gender":
         return F("beneficiary__gender")
     if dimension == "age_band":
@@ -206,6 +214,8 @@ def _labels(dimension: str, keys: list) -> dict:
         return {term.pk: term.label for term in TaxonomyTerm.objects.filter(pk__in=ids)}
     if dimension == "inner_area":
         return {"yes": _("Inner area"), "no": _("Not an inner area")}
+    if dimension == "inner_area_class":
+        return dict(InnerAreaClass.choices)
     if dimension == "gender":
         return dict(Gender.choices)
     return {}

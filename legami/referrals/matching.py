@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy
 
 from legami.directory.models import Activity, ActivityStatus, Schedule
 from legami.directory.queries import _bounding_box, distance_km
+from legami.territory.models import Comune
+from legami.territory.text import described
 
 from .models import Referral, ReferralSettings
 from .services import places_held, places_left, settings_for
@@ -99,6 +101,26 @@ def _schedule_fit(referral: Referral, schedules) -> tuple[float, Reason | None]:
     return 0.0, Reason(_("its times do not fit the person's availability"), good=False)
 
 
+def _territory_reason(home: Comune, there: Comune | None) -> Reason | None:
+    """What the kilometres do not say: how remote the person's comune is (its inner-area
+    class, the minutes to the pole) and, when the activity is elsewhere, how remote that is.
+    From an inner area, going to another comune is the hard part; at home it is not."""
+    home_words, known = described(home), described(home) != home.name
+    if there is None:  # no place: held online or by appointment
+        return Reason(home_words) if known else None
+    if there.pk == home.pk:
+        if not known:
+            return None
+        return Reason(_("%(home)s; in the person's own comune") % {"home": home_words})
+    if not known and described(there) == there.name:
+        return None
+    return Reason(
+        _("%(home)s; the activity is in %(there)s")
+        % {"home": home_words, "there": described(there)},
+        good=not home.is_inner_area,
+    )
+
+
 def suggest(referral: Referral, *, limit: int = 20) -> list[Suggestion]:
     """The best `limit` activities for the referral, best first. A fixed number of queries
     whatever the size of the directory (candidates are bounded by distance first)."""
@@ -160,6 +182,9 @@ def suggest(referral: Referral, *, limit: int = 20) -> list[Suggestion]:
             )
         else:
             scores["distance"] = 0.5
+        reason = _territory_reason(comune, place.comune if place is not None else None)
+        if reason:
+            reasons.append(reason)
         scores["schedule"], reason = _schedule_fit(referral, activity.schedule_list)
         if reason:
             reasons.append(reason)

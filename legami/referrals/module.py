@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from legami.core.modules import Entry, Manifest
 from legami.core.roles import ANONYMOUS, CITIZEN, PRESCRIBER
 
-from . import queries
+from . import demand, queries
 from .permissions import policy
 from .services import places_left
 
@@ -163,4 +163,5 @@ MODULE = Manifest(
         ),
     ),
     places_left=places_left,
+    metrics={demand.NEED_DEMAND: demand.need_demand},
 )

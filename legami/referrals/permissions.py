@@ -14,6 +14,7 @@ from .scopes import (
     beneficiaries_in_care,
     beneficiaries_of_citizen,
     enrolments_for_provider,
+    referrals_counted,
     referrals_followed,
     referrals_visible,
     referrals_workable,
@@ -80,6 +81,11 @@ policy = Policy(
         ),
         "configure": only(
             TERRITORY_ADMIN, description="Set service levels and matching weights of a district"
+        ),
+        "demand": only(
+            TERRITORY_ADMIN,
+            scope=referrals_counted,
+            description="Count referred people per comune and need, small counts hidden",
         ),
         "subject_requests": only(DPO, description="Export or erase a person's data; run retention"),
         "research": only(EVALUATOR, description="Pseudonymised referral data, no identity"),

@@ -7,12 +7,20 @@ the API and the admin (through permissions.policy).
 - a provider: only enrolments into its own organisations' activities (and those activities,
   for their session registers), never the referral;
 - a citizen: their own;
-- everyone else (territory admin, evaluator): none. They see aggregates.
+- everyone else (territory admin, evaluator): none. They see aggregates: a territory
+  admin, counts of the referrals of the comuni they work on (`referrals_counted`).
 """
 
 from django.db.models import QuerySet
 
-from legami.core.roles import CITIZEN, LINK_WORKER, PRESCRIBER, PROVIDER, effective_role
+from legami.core.roles import (
+    CITIZEN,
+    LINK_WORKER,
+    PRESCRIBER,
+    PROVIDER,
+    TERRITORY_ADMIN,
+    effective_role,
+)
 from legami.directory.models import Activity
 from legami.network.queries import organisations_of
 from legami.territory.queries import comuni_in_scope
@@ -60,6 +68,14 @@ def beneficiaries_in_care(user, beneficiaries: QuerySet) -> QuerySet:
         workable = referrals_workable(user, Referral.objects.all())
         return beneficiaries.filter(pk__in=workable.values("beneficiary_id"))
     return beneficiaries.none()
+
+
+def referrals_counted(user, referrals: QuerySet) -> QuerySet:
+    """The referrals a territory admin's aggregates count: those of people living in the comuni
+    of their jurisdictions. Never listed, only counted (and small counts hidden)."""
+    if effective_role(user) != TERRITORY_ADMIN:
+        return referrals.none()
+    return referrals.filter(comune__in=comuni_in_scope(user))
 
 
 def enrolments_for_provider(user, enrolments: QuerySet) -> QuerySet:

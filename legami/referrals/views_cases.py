@@ -26,6 +26,7 @@ from legami.core.views_helpers import (
     safe_next,
 )
 from legami.directory.models import Activity
+from legami.territory.text import described
 
 from . import matching, queries, queries_cases, services
 from .consent import CONSENT_TEXTS, GIVE, REQUIRED
@@ -364,6 +365,7 @@ def match(request, pk):
         {
             "referral": referral,
             "suggestions": suggestions,
+            "home": described(referral.comune),
             "can_enrol": referral.link_worker_id is not None and referral.status in CAN_ENROL,
         },
     )

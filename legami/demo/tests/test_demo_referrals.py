@@ -106,6 +106,13 @@ def test_demo_questionnaires_fill_the_impact_dashboard_once(client):
     ).json()
     assert report["overall"]["n"] == sum(seed_outcomes.COHORT_SIZE.values())
     assert report["hidden_groups"] == 0 and len(report["rows"]) == 2  # both programmes
+    # The comuni carry their real SNAI 2020 classes: the people live in several of them.
+    classes = set(Response.objects.values_list("comune__inner_area_class", flat=True))
+    assert {"C", "D", "E"} <= classes, classes
+    by_class = client.get(
+        "/api/v1/outcomes/impact/", {"instrument": "who5", "breakdown": "inner_area_class"}
+    ).json()
+    assert len(by_class["rows"]) >= 2
     # and today's caseload has baselines for the people who agreed to be measured
     assert Response.objects.filter(
         referral__link_worker__email="facilitatore@demo.legami.example",

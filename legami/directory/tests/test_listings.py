@@ -311,11 +311,23 @@ def test_territory_admin_adds_a_term_with_three_languages(world, client_for):
 def test_coverage_shows_comuni_without_activities_in_a_domain(world, client_for):
     page = (
         client_for("territory_admin")
-        .get(reverse("directory:coverage"), {"gaps": "1"})
+        .get(reverse("directory:coverage"), {"gaps": "1", "by": "domain"})
         .content.decode()
     )
     assert "Arcidosso" in page and "Massa Marittima" in page
     assert "Casalecchio" not in page  # outside the admin's region
+
+
+def test_coverage_by_need_shows_remoteness_and_gaps_of_the_territory(world, client_for):
+    arcidosso = world["arcidosso"]
+    arcidosso.minutes_to_pole = 49
+    arcidosso.save(update_fields=["minutes_to_pole"])
+    page = client_for("territory_admin").get(reverse("directory:coverage")).content.decode()
+    row = page[page.index('<th scope="row">Arcidosso (GR)</th>') :]
+    row = row[: row.index("</tr>")]
+    assert "E · peripheral comune" in row and "<td>49</td>" in row
+    assert "<td>1</td>" in row  # the walking group answers loneliness
+    assert "Massa Marittima" in page and "Casalecchio" not in page
 
 
 def test_schedule_removal_updates_the_next_session(world, client_for):

@@ -142,7 +142,17 @@ def test_bad_filters_are_named_not_a_500(client, care):
 
 @pytest.mark.parametrize(
     "breakdown",
-    ["", "programme", "domain", "provider", "comune", "inner_area", "gender", "age_band"],
+    [
+        "",
+        "programme",
+        "domain",
+        "provider",
+        "comune",
+        "inner_area",
+        "inner_area_class",
+        "gender",
+        "age_band",
+    ],
 )
 def test_query_count_does_not_grow_with_people(
     client, care, breakdown, django_assert_max_num_queries
@@ -155,6 +165,30 @@ def test_query_count_does_not_grow_with_people(
     _people(care, 14, seed=11)
     with django_assert_max_num_queries(14):
         assert client.get(url, {"breakdown": breakdown}).status_code == 200
+
+
+def test_inner_area_breakdowns_read_the_class_of_the_comune(care):
+    from legami.outcomes import queries
+    from legami.outcomes.models import Response
+    from legami.territory.models import Comune
+
+    grosseto = Comune.objects.create(
+        istat_code="053011", name="Grosseto", province=care["grosseto"], inner_area_class="A"
+    )
+    care["district"].comuni.add(grosseto, care["massa"])  # the link worker's territory
+    _people(care, 6, seed=21)  # Arcidosso, class E (peripheral)
+    _people(care, 5, comune=grosseto, seed=22)
+    _people(care, 5, comune=care["massa"], seed=23)  # no class recorded
+    who5 = Instrument.objects.get(code="who5")
+    by_class = queries.impact(Response.objects.all(), instrument=who5, dimension="inner_area_class")
+    rows = {row.key: (row.label, row.change.n) for row in by_class.rows}
+    assert rows == {
+        "E": ("E - peripheral (inner area)", 6),
+        "A": ("A - pole", 5),
+        "-": ("not recorded", 5),
+    }
+    inner = queries.impact(Response.objects.all(), instrument=who5, dimension="inner_area")
+    assert {row.key: row.change.n for row in inner.rows} == {"yes": 6, "no": 5, "-": 5}
 
 
 def test_page_lists_the_largest_groups_the_api_all(care):

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from legami.conftest import make_user
@@ -22,6 +23,7 @@ from legami.referrals.models import (
     ReferralSettings,
 )
 from legami.referrals.workdays import add_working_days, holidays
+from legami.territory.models import Comune
 
 from .conftest import TAX_CODE, engage, person_data
 
@@ -410,6 +412,55 @@ def test_matching_weights_change_the_order(care):
     settings.weight_distance, settings.weight_cost = 0, 10
     settings.save()
     assert suggest(referral)[0].activity == far_free
+
+
+def test_matching_explains_distance_with_the_inner_area_and_the_time_to_the_pole(care):
+    arcidosso = care["arcidosso"]
+    arcidosso.minutes_to_pole = "48.6"  # class E (peripheral) in the shared world
+    arcidosso.save(update_fields=["minutes_to_pole"])
+    referral = engage(care)
+    referral.refresh_from_db()
+    texts = {r.text: r.good for r in suggest(referral)[0].reasons}
+    at_home = "Arcidosso: peripheral comune, 49 minutes from the pole; in the person's own comune"
+    assert texts[at_home] is True
+    # Elsewhere, from an inner area, the trip is the weak point and both comuni are described.
+    santa_fiora = Comune.objects.create(
+        istat_code="053023",
+        name="Santa Fiora",
+        province=care["grosseto"],
+        inner_area_class="F",
+        minutes_to_pole=61,
+    )
+    place = care["activity"].place
+    place.comune = santa_fiora
+    place.save(update_fields=["comune"])
+    texts = {r.text: r.good for r in suggest(referral)[0].reasons}
+    away = (
+        "Arcidosso: peripheral comune, 49 minutes from the pole; the activity is in "
+        "Santa Fiora: ultra-peripheral comune, 61 minutes from the pole"
+    )
+    assert texts[away] is False
+
+
+def test_matching_costs_the_same_queries_with_the_inner_area_reasons(
+    care, django_assert_num_queries
+):
+    referral = engage(care)
+    referral = Referral.objects.select_related("comune", "beneficiary").get(pk=referral.pk)
+    with CaptureQueriesContext(connection) as one:
+        suggest(referral)
+    second = directory.activity_create(
+        by=care["territory_admin"],
+        organisation=care["association"],
+        place=care["activity"].place,
+        name="Tombola",
+        description="Insieme",
+        terms=[care["loneliness"]],
+    )
+    directory.activity_set_status(by=care["territory_admin"], activity=second, status="published")
+    referral = Referral.objects.select_related("comune", "beneficiary").get(pk=referral.pk)
+    with django_assert_num_queries(len(one.captured_queries)):
+        assert len(suggest(referral)) == 2
 
 
 # --- data-subject rights --------------------------------------------------------------------------
