@@ -190,14 +190,14 @@ def _opened(path: Path, filename: str):
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         if zipfile.is_zipfile(path):
-            yield _unpack(path, root / "bundle")
+            yield _unpack(path, root / "bundle", filename)
         else:
             target = root / _safe_name(filename, "hsds.json")
             shutil.copyfile(path, target)
             yield target
 
 
-def _unpack(path: Path, root: Path) -> Path:
+def _unpack(path: Path, root: Path, filename: str) -> Path:
     """Only .json and .csv members, each under `root` whatever its name says, within the
     bounds above; the folder read_path should read (the one holding datapackage.json, when the
     archive wraps the package in a folder)."""
@@ -207,12 +207,13 @@ def _unpack(path: Path, root: Path) -> Path:
             members = [m for m in archive.infolist() if not m.is_dir()]
             if len(members) > MAX_MEMBERS:
                 raise ValidationError(
-                    _("The archive holds more than %(limit)s files.") % {"limit": MAX_MEMBERS}
+                    _("%(file)s holds more than %(limit)s files.")
+                    % {"file": filename, "limit": MAX_MEMBERS}
                 )
             if sum(m.file_size for m in members) > MAX_UNPACKED_BYTES:
                 raise ValidationError(
-                    _("The archive unpacks to more than %(limit)s MB.")
-                    % {"limit": MAX_UNPACKED_BYTES // (1024 * 1024)}
+                    _("%(file)s unpacks to more than %(limit)s MB.")
+                    % {"file": filename, "limit": MAX_UNPACKED_BYTES // (1024 * 1024)}
                 )
             for member in members:
                 parts = [
@@ -229,7 +230,12 @@ def _unpack(path: Path, root: Path) -> Path:
                 with archive.open(member) as source, open(target, "wb") as output:
                     shutil.copyfileobj(source, output)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError):
-        raise ValidationError(_("The ZIP archive cannot be read.")) from None
+        raise ValidationError(
+            _("%(file)s is not a ZIP archive that can be read.") % {"file": filename}
+        ) from None
+    if not any(root.rglob("*.json")):
+        # Said here, by the name the person knows: the reader would name the server's folder.
+        raise ValidationError(_("%(file)s holds no HSDS JSON file.") % {"file": filename})
     packages = sorted(root.rglob("datapackage.json"))
     if not (root / "datapackage.json").is_file() and len(packages) == 1:
         return packages[0].parent
