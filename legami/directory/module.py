@@ -51,6 +51,14 @@ MODULE = Manifest(
             order=40,
         ),
         Entry(
+            _("Import HSDS"),
+            "directory:hsds_import_upload",
+            policy,
+            "import_hsds",
+            description=_("An Open Referral HSDS file or archive, with a dry run first."),
+            order=45,
+        ),
+        Entry(
             _("Vocabularies"),
             "directory:taxonomy",
             policy,

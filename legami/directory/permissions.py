@@ -45,5 +45,7 @@ policy = Policy(
         # An HSDS bundle brings organisations and vocabulary for the whole network, beyond any
         # one territory: the system administrator's (or the command line's) alone.
         "import_hsds": only(description="Import an Open Referral HSDS bundle"),
+        # The same files as `hsds_export`: drafts and suspended listings of every organisation.
+        "export_hsds": only(description="Download the whole directory as HSDS files"),
     },
 )

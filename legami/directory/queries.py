@@ -24,6 +24,7 @@ from django.db.models import (
 )
 from django.db.models.expressions import RawSQL
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from legami.territory.models import Comune
 from legami.territory.queries import close_comune_name
@@ -443,3 +444,76 @@ def meets_on(activity: Activity, day: date) -> bool:
     """Whether the activity holds a session on `day` (always, for one without a schedule)."""
     dates = session_dates(activity, since=day, until=day)
     return dates is None or day in dates
+
+
+# --- exports --------------------------------------------------------------------------------------
+# A download of the search is cut here: beyond it a person narrows the search (the page says so).
+SEARCH_EXPORT_LIMIT = 5000
+
+
+def _days(schedules) -> str:
+    from .forms import WEEKDAY_CHOICES  # forms imports this module
+
+    codes = set()
+    for schedule in schedules:
+        codes.update(part[-2:] for part in schedule.byday.split(",") if part)
+    return ", ".join(str(label) for code, label in WEEKDAY_CHOICES if code in codes)
+
+
+def _cost(activity) -> str:
+    options = [f"{o.label}: {o.amount} {o.currency}" for o in activity.cost_options.all()]
+    if activity.is_free and not options:
+        return _("Free")
+    return "; ".join(options) or activity.cost_description
+
+
+def search_export_rows(activities: QuerySet) -> list[list]:
+    """The activities of a search (search_activities, in its order) as table rows, header
+    first, in a fixed number of queries. The ISTAT code is text, so "053001" keeps its zero;
+    the last verification is a date."""
+    activities = list(
+        activities.select_related("organisation__comune__province").prefetch_related(
+            "schedules", "cost_options"
+        )[:SEARCH_EXPORT_LIMIT]
+    )
+    rows = [
+        [
+            _("Activity"),
+            _("Organisation"),
+            _("Comune"),
+            _("ISTAT code"),
+            _("Place"),
+            _("Address"),
+            _("Domains"),
+            _("Needs"),
+            _("Days"),
+            _("Cost"),
+            _("Phone"),
+            _("E-mail"),
+            _("Last verified on"),
+        ]
+    ]
+    for activity in activities:
+        place = activity.place
+        comune = place.comune if place else activity.organisation.comune
+        terms = {}
+        for term in activity.terms.all():
+            terms.setdefault(term.taxonomy.code, []).append(term.name)
+        rows.append(
+            [
+                activity.name,
+                activity.organisation.name,
+                comune.name,
+                str(comune.istat_code),
+                place.name if place else "",
+                " ".join(filter(None, [place.address, place.postcode])) if place else "",
+                ", ".join(terms.get(Taxonomy.DOMAIN, [])),
+                ", ".join(terms.get(Taxonomy.NEED, [])),
+                _days(activity.schedules.all()),
+                _cost(activity),
+                activity.phone or activity.organisation.phone,
+                activity.email or activity.organisation.email,
+                activity.last_verified_on,
+            ]
+        )
+    return rows

@@ -8,11 +8,13 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from icalendar import Calendar, Event, vRecur
 
 from legami.core import modules
 from legami.core.permissions import permission_required
+from legami.core.spreadsheets import csv_response, xlsx_response
 
 from . import queries, recurrence, services
 from .forms import ActivitySearchForm
@@ -51,6 +53,12 @@ def _search_form(request):
 @permission_required(policy, "view")
 def search(request):
     form, search, terms = _search_form(request)
+    export = request.GET.get("export")
+    if export in ("csv", "xlsx"):
+        rows = queries.search_export_rows(queries.search_activities(search, terms))
+        if export == "csv":
+            return csv_response("attivita.csv", rows)
+        return xlsx_response("attivita.xlsx", _("Activities"), rows)
     # The page shows none of these long columns; leaving them in the database keeps the rows
     # that the count and the sort visit small.
     activities = queries.search_activities(search, terms).defer(
@@ -83,6 +91,7 @@ def search(request):
             "page_obj": page,
             "origin": origin,
             "view": "map" if request.GET.get("view") == "map" else "list",
+            "export_limit": queries.SEARCH_EXPORT_LIMIT,
         },
     )
 

@@ -108,6 +108,8 @@ def manage(request):
             "statuses": ActivityStatus.choices,
             "stale_count": queries.stale_activity_count(request.user),
             "can_moderate": policy.allows(request.user, "moderate"),
+            "can_import_hsds": policy.allows(request.user, "import_hsds"),
+            "can_export_hsds": policy.allows(request.user, "export_hsds"),
         },
     )
 

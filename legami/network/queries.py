@@ -1,5 +1,8 @@
+from collections.abc import Iterator
+
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from legami.core.roles import PROVIDER, TERRITORY_ADMIN, effective_role
 from legami.territory.models import Comune
@@ -221,3 +224,44 @@ def bodies_for_api() -> QuerySet:
             ),
         ),
     )
+
+
+# An export of the list is cut here: narrowing the search gives the rest.
+ORGANISATION_EXPORT_LIMIT = 20_000
+
+
+def organisation_export_rows(organisations: QuerySet) -> Iterator[list]:
+    """The organisations of the list page as table rows, header first: what the page shows
+    and the public contacts of each. The ISTAT code is text, so "053001" keeps its zero."""
+    yield [
+        _("Name"),
+        _("Sector"),
+        _("Comune"),
+        _("ISTAT code"),
+        _("Province"),
+        _("Address"),
+        _("Postcode"),
+        _("Codice fiscale"),
+        _("Partita IVA"),
+        _("RUNTS number"),
+        _("Phone"),
+        _("E-mail"),
+        _("Website"),
+    ]
+    organisations = organisations.select_related("comune__province").order_by("name", "pk")
+    for o in organisations[:ORGANISATION_EXPORT_LIMIT].iterator(chunk_size=2000):
+        yield [
+            o.name,
+            str(o.get_sector_display()),
+            o.comune.name,
+            str(o.comune.istat_code),
+            o.comune.province.abbreviation,
+            o.address,
+            o.postcode,
+            o.tax_code,
+            o.vat_number,
+            o.runts_number,
+            o.phone,
+            o.email,
+            o.website,
+        ]

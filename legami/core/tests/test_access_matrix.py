@@ -125,6 +125,10 @@ MATRIX = {
     "directory:import_upload": signed_in({"provider", "territory_admin"}),
     "directory:import_template": signed_in({"provider", "territory_admin"}),
     "directory:import_confirm": signed_in({"provider", "territory_admin"}),
+    # A whole-network HSDS bundle, in or out: the system administrator's alone.
+    "directory:hsds_import_upload": signed_in(set()),
+    "directory:hsds_import_confirm": signed_in(set()),
+    "directory:hsds_export": signed_in(set()),
     "api:api-activity-list": EVERYONE,
     "api:api-activity-detail": EVERYONE,
     "api:api-place-list": EVERYONE,

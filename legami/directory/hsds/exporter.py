@@ -17,6 +17,7 @@ from legami.core.audit import audit
 from legami.network.models import Organisation
 
 from ..models import Activity, Place, Taxonomy, TaxonomyTerm
+from ..permissions import policy
 from . import mapping as m
 
 # Lists of a service document that only the full shape carries.
@@ -334,7 +335,9 @@ def export_directory(directory, *, activities=None, validate=True, by=None) -> E
     """Write the directory as HSDS files under `directory`: organizations/, services/,
     service_at_locations/, taxonomies/ and taxonomy_terms/, one JSON document each, every one
     checked against the HSDS schemas. A folder written before is brought up to date: files of
-    objects that are gone are removed."""
+    objects that are gone are removed. Drafts and suspended listings of every organisation go
+    in: `by` must be allowed "export_hsds" (None is the command line)."""
+    policy.authorize(by, "export_hsds")
     result = ExportResult(Path(directory))
     if activities is None:
         activities = Activity.objects.all()

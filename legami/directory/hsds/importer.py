@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from legami.core.audit import audit
 from legami.network.models import Organisation, Sector
@@ -58,6 +59,18 @@ SECTOR_WORDS = (
     (r"comune|municipal|council|government|public|pubblic", Sector.PUBLIC_ADMINISTRATION),
     (r"company|\bltd\b|limited|\binc\b|s\.?r\.?l|s\.?p\.?a|business|impresa", Sector.BUSINESS),
 )
+
+
+# The kinds of object an import counts, in the order a summary lists them.
+LABELS = {
+    "taxonomies": gettext_lazy("taxonomies"),
+    "taxonomy_terms": gettext_lazy("taxonomy terms"),
+    "organisations": gettext_lazy("organisations"),
+    "places": gettext_lazy("places"),
+    "activities": gettext_lazy("activities"),
+    "schedules": gettext_lazy("schedules"),
+    "cost_options": gettext_lazy("cost options"),
+}
 
 
 @dataclass

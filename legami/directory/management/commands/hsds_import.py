@@ -10,19 +10,8 @@ Importing the same data again updates the same objects (by HSDS id), it never du
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from legami.directory.hsds.importer import import_path, resolve_fallback_comune
-
-LABELS = {
-    "taxonomies": gettext_lazy("taxonomies"),
-    "taxonomy_terms": gettext_lazy("taxonomy terms"),
-    "organisations": gettext_lazy("organisations"),
-    "places": gettext_lazy("places"),
-    "activities": gettext_lazy("activities"),
-    "schedules": gettext_lazy("schedules"),
-    "cost_options": gettext_lazy("cost options"),
-}
+from legami.directory.hsds.importer import LABELS, import_path, resolve_fallback_comune
 
 
 class Command(BaseCommand):
