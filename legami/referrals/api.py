@@ -261,7 +261,7 @@ class ReferralViewSet(viewsets.GenericViewSet):
         request=GoalRateInputSerializer,
         responses={200: GoalSerializer(many=True)},
     )
-    @action(detail=True, methods=["post"], url_path="goals/rate")
+    @action(detail=True, methods=["post"], url_path="goals/rate", pagination_class=None)
     def rate_goals(self, request, pk=None):
         referral = queries.referral_detail(request.user, pk, action="work")
         serializer = GoalRateInputSerializer(data=request.data)
