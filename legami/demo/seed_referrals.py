@@ -151,6 +151,11 @@ PEOPLE = [
         "activity": "Teatro sociale",
         "answer": "accept",
         "reason": "Ansia dopo la pensione; da giovane faceva teatro amatoriale.",
+        # "Che cosa conta per te": the person's words, how close then, how close at follow-up.
+        "goals": [
+            ("Tornare a stare su un palco senza paura", 2, 6),
+            ("Uscire di casa almeno tre sere al mese", 4, 7),
+        ],
     },
     {
         "first": "Giovanna",
@@ -235,6 +240,11 @@ PEOPLE = [
         "activity": "Gruppo di lettura ad alta voce",
         "answer": "accept",
         "reason": "Vede sempre meno e ha smesso di leggere, che era la sua passione.",
+        "goals": [
+            ("Ascoltare di nuovo un libro intero", 3, 8),
+            ("Avere qualcuno con cui parlare dei libri", 2, 5),
+            ("Andare in paese da solo con il bastone", 5, 5),
+        ],
     },
     {
         "first": "Rita",
@@ -369,6 +379,7 @@ def _walk(referral, story, worker, provider, activities) -> None:
         services.consent_withdraw(
             by=worker, beneficiary=referral.beneficiary, purpose=story["withdraw"]
         )
+    _goals(referral, story, worker)
     if status == "declined":
         services.referral_transition(
             by=worker, referral=referral, to="declined", reason=story["closing"]
@@ -395,6 +406,19 @@ def _walk(referral, story, worker, provider, activities) -> None:
         services.referral_transition(
             by=worker, referral=referral, to="closed", reason=story["closing"]
         )
+
+
+def _goals(referral, story, worker) -> None:
+    """The story's goals, set at the assessment three months ago and rated again today, at
+    the follow-up."""
+    if not story.get("goals"):
+        return
+    set_on = timezone.now() - timedelta(days=90)
+    later = {}
+    for text, first, again in story["goals"]:
+        goal = services.goal_add(by=worker, referral=referral, text=text, rating=first, now=set_on)
+        later[goal] = again
+    services.goal_rate(by=worker, referral=referral, ratings=later)
 
 
 def _self_referral(users) -> int:

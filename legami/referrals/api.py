@@ -38,6 +38,9 @@ from .serializers import (
     ConsentStateSerializer,
     DuplicateSerializer,
     EnrolmentAnswerSerializer,
+    GoalInputSerializer,
+    GoalRateInputSerializer,
+    GoalSerializer,
     InboxEnrolmentSerializer,
     LinkAccountInputSerializer,
     MergeInputSerializer,
@@ -105,6 +108,8 @@ class ReferralViewSet(viewsets.GenericViewSet):
         "transition": "work",
         "assign": "work",
         "notes": "work",
+        "goals": "work",
+        "rate_goals": "work",
         "suggestions": "work",
         "enrolments": "work",
         "consents": "work",
@@ -205,6 +210,56 @@ class ReferralViewSet(viewsets.GenericViewSet):
             text=serializer.validated_data["text"],
         )
         return Response(CaseNoteSerializer(note).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        methods=["GET"],
+        summary="The person's goals and their ratings (link workers)",
+        request=None,
+        responses={200: GoalSerializer(many=True)},
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Record a goal in the person's words with its first rating (link workers)",
+        request=GoalInputSerializer,
+        responses={201: GoalSerializer},
+    )
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
+    def goals(self, request, pk=None):
+        referral = queries.referral_detail(request.user, pk, action="work")
+        if request.method == "GET":
+            audit(by=request.user, action="view", obj=referral, purpose="personal goals (API)")
+            goals = queries_cases.goals_of(referral)
+            return Response(GoalSerializer(goals, many=True).data)
+        serializer = GoalInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        goal = _run(
+            services.goal_add, by=request.user, referral=referral, **serializer.validated_data
+        )
+        goal = next(g for g in queries_cases.goals_of(referral) if g.pk == goal.pk)
+        return Response(GoalSerializer(goal).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Rate the person's goals again, at a follow-up (link workers)",
+        description=(
+            "One new dated rating per goal named; earlier ratings are kept. All or none: an "
+            "error is named `rating_<goal id>`."
+        ),
+        request=GoalRateInputSerializer,
+        responses={200: GoalSerializer(many=True)},
+    )
+    @action(detail=True, methods=["post"], url_path="goals/rate", pagination_class=None)
+    def rate_goals(self, request, pk=None):
+        referral = queries.referral_detail(request.user, pk, action="work")
+        serializer = GoalRateInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        lines = serializer.validated_data["ratings"]
+        _run(
+            services.goal_rate,
+            by=request.user,
+            referral=referral,
+            ratings={line["goal"]: line["rating"] for line in lines},
+        )
+        return Response(GoalSerializer(queries_cases.goals_of(referral), many=True).data)
 
     @extend_schema(
         summary="Activities suggested for the referral, each with its reasons (link workers)",

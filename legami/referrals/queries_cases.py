@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from legami.core.roles import LINK_WORKER, effective_role
@@ -10,7 +10,7 @@ from legami.network.models import Programme
 from legami.territory.queries import comuni_in_scope
 
 from . import queries
-from .models import Beneficiary, CaseNote, Referral
+from .models import Beneficiary, CaseNote, Goal, GoalRating, Referral
 from .services.identity import MERGEABLE_FIELDS
 
 
@@ -113,3 +113,17 @@ def possible_duplicate(referral: Referral) -> dict | None:
 
 def case_notes(referral: Referral) -> QuerySet:
     return CaseNote.objects.filter(referral=referral).order_by("-at", "-pk")
+
+
+def goals_of(referral: Referral, *, archived: bool = True) -> list[Goal]:
+    """The person's goals on `referral`, oldest first, each with its ratings in the order they
+    were given (two queries, whatever the number of follow-ups). Who may read them is the
+    caller's to check (disclosure.GOALS)."""
+    goals = Goal.objects.filter(referral=referral)
+    if not archived:
+        goals = goals.filter(archived_at__isnull=True)
+    return list(
+        goals.order_by("created_at", "pk").prefetch_related(
+            Prefetch("ratings", queryset=GoalRating.objects.order_by("rated_at", "pk"))
+        )
+    )

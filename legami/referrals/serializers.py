@@ -177,6 +177,44 @@ class CaseNoteSerializer(serializers.Serializer):
     text = serializers.CharField()
 
 
+RATING_INVALID = _("How close the person feels to the goal: write a whole number from 1 to 10.")
+
+
+class GoalRatingSerializer(serializers.Serializer):
+    rating = serializers.IntegerField()
+    rated_at = serializers.DateTimeField()
+    rated_by = serializers.CharField(source="rated_by_label")
+
+
+class GoalSerializer(serializers.Serializer):
+    """One of the person's goals with every rating, oldest first (link workers of the case)."""
+
+    id = serializers.IntegerField()
+    text = serializers.CharField()
+    set_on = serializers.DateTimeField(source="created_at")
+    set_aside_on = serializers.DateTimeField(source="archived_at", allow_null=True)
+    active = serializers.BooleanField(source="is_active")
+    first_rating = serializers.IntegerField(source="first_rating.rating", allow_null=True)
+    latest_rating = serializers.IntegerField(source="latest_rating.rating", allow_null=True)
+    change = serializers.IntegerField(allow_null=True)
+    ratings = GoalRatingSerializer(many=True)
+
+
+class GoalInputSerializer(serializers.Serializer):
+    # The service checks both (empty text, 1 to 10) and names the field: one rule, one message.
+    text = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    rating = serializers.IntegerField(error_messages={"invalid": RATING_INVALID})
+
+
+class GoalRateLineSerializer(serializers.Serializer):
+    goal = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    rating = serializers.IntegerField(error_messages={"invalid": RATING_INVALID})
+
+
+class GoalRateInputSerializer(serializers.Serializer):
+    ratings = GoalRateLineSerializer(many=True, allow_empty=True)
+
+
 class ReferralEnrolInputSerializer(serializers.Serializer):
     activity = serializers.PrimaryKeyRelatedField(queryset=Activity.objects.all())
 

@@ -19,6 +19,9 @@ urlpatterns = [
     path("<int:pk>/programma/", views_cases.programme_change, name="programme"),
     path("<int:pk>/abbinamento/", views_cases.match, name="match"),
     path("<int:pk>/iscrivi/", views_cases.enrol, name="enrol"),
+    path("<int:pk>/obiettivi/", views_cases.goal_add, name="goal_add"),
+    path("<int:pk>/obiettivi/rivaluta/", views_cases.goals_rate, name="goals_rate"),
+    path("obiettivi/<int:pk>/accantona/", views_cases.goal_remove, name="goal_remove"),
     path("iscrizioni/<int:pk>/ritira/", views_cases.enrolment_withdraw, name="enrolment_withdraw"),
     # whose record is whose (views_identity)
     path("<int:pk>/doppione/", views_identity.duplicate, name="duplicate"),

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from legami.accounts.models import User
 from legami.core.audit import audit, audit_shown
+from legami.core.errors import Refusal
 from legami.core.modules import case_reminders
 from legami.core.permissions import permission_required
 from legami.core.roles import CITIZEN, LINK_WORKER, effective_role
@@ -30,7 +31,7 @@ from legami.territory.text import described
 
 from . import matching, queries, queries_cases, services
 from .consent import CONSENT_TEXTS, GIVE, REQUIRED
-from .disclosure import Disclosure
+from .disclosure import GOALS, Disclosure
 from .forms import (
     PART_OF_DAY_CHOICES,
     WEEKDAY_CHOICES,
@@ -43,9 +44,11 @@ from .forms import (
 )
 from .models import (
     ENDED_STATUSES,
+    MAX_ACTIVE_GOALS,
     ConsentPurpose,
     Enrolment,
     EnrolmentStatus,
+    Goal,
     Referral,
     Status,
 )
@@ -257,8 +260,26 @@ def referral_detail(request, pk):
             and referral.status in CAN_ENROL,
             "holding": (EnrolmentStatus.PENDING, EnrolmentStatus.ACCEPTED),
             "programme_form": ProgrammeForm(referral=referral) if can_work else None,
+            **_goals_context(referral, can_work=can_work, readable=readable),
         },
     )
+
+
+def _goals_context(referral: Referral, *, can_work: bool, readable) -> dict:
+    """The person's goals, for those who read them (disclosure.GOALS), and whether the link
+    worker may add or re-rate them here (while the path is open)."""
+    goals = queries_cases.goals_of(referral) if GOALS in readable else []
+    active = [g for g in goals if g.is_active]
+    editable = can_work and referral.is_open
+    return {
+        "goals_shown": GOALS in readable,
+        "personal_goals": goals,
+        "active_goals": active,
+        "goals_editable": editable,
+        "can_add_goal": editable and len(active) < MAX_ACTIVE_GOALS,
+        "max_goals": MAX_ACTIVE_GOALS,
+        "rating_choices": range(1, 11),
+    }
 
 
 @require_POST
@@ -418,3 +439,67 @@ def enrolment_withdraw(request, pk):
             % {"name": enrolment.activity.name},
         )
     return _detail(enrolment.referral_id)
+
+
+# --- the person's goals ("che cosa conta per te") ---------------------------------------------
+def _goals_back(referral_pk):
+    return redirect(reverse("referrals:detail", args=[referral_pk]) + "#goals-title")
+
+
+@require_POST
+@permission_required(policy, "work")
+def goal_add(request, pk):
+    referral = _workable(request, pk)
+    try:
+        services.goal_add(
+            by=request.user,
+            referral=referral,
+            text=request.POST.get("text", ""),
+            rating=request.POST.get("rating", ""),
+        )
+    except (ValidationError, Refusal) as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("Goal recorded, with how close the person feels to it."))
+    return _goals_back(referral.pk)
+
+
+@require_POST
+@permission_required(policy, "work")
+def goals_rate(request, pk):
+    """A follow-up: the goals rated again; a goal left blank keeps its last rating."""
+    referral = _workable(request, pk)
+    ratings = {
+        key.removeprefix("rating_"): value
+        for key, value in request.POST.items()
+        if key.startswith("rating_") and value.strip()
+    }
+    try:
+        created = services.goal_rate(by=request.user, referral=referral, ratings=ratings)
+    except (ValidationError, Refusal) as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "New rating recorded for %(count)d goal.",
+                "New ratings recorded for %(count)d goals.",
+                len(created),
+            )
+            % {"count": len(created)},
+        )
+    return _goals_back(referral.pk)
+
+
+@require_POST
+@permission_required(policy, "work")
+def goal_remove(request, pk):
+    workable = policy.scope(request.user, "work", Referral.objects.all())
+    goal = get_object_or_404(Goal.objects.filter(referral__in=workable.values("pk")), pk=pk)
+    try:
+        services.goal_remove(by=request.user, goal=goal)
+    except (ValidationError, Refusal) as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("Goal set aside: its ratings stay in the record."))
+    return _goals_back(goal.referral_id)

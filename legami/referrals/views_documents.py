@@ -24,7 +24,7 @@ from legami.core.permissions import permission_required
 from legami.core.spreadsheets import csv_lines
 from legami.core.views_helpers import add_service_errors
 
-from . import queries, research, services
+from . import queries, queries_cases, research, services
 from .disclosure import GOALS, WHAT_MATTERS, WHY, Disclosure
 from .models import (
     ENDED_STATUSES,
@@ -94,6 +94,11 @@ def summary_context(referral: Referral, user) -> dict:
         if for_link_worker and WHAT_MATTERS in readable
         else "",
         "goals": referral.goals if for_link_worker and GOALS in readable else "",
+        # The person's own goals and how close they came: the link worker's copy only, as the
+        # goals' text above.
+        "personal_goals": queries_cases.goals_of(referral)
+        if for_link_worker and GOALS in readable
+        else [],
         "show_contacts": for_link_worker and disclosure.contacts(referral),
         "printed_at": timezone.localtime(),
     }

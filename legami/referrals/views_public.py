@@ -25,7 +25,7 @@ from legami.directory import queries as directory
 from legami.territory.models import District
 from legami.territory.queries import district_in_scope
 
-from . import queries, services
+from . import queries, queries_cases, services
 from .consent import CONSENT_TEXTS, REQUIRED, WITHDRAW
 from .disclosure import Disclosure
 from .forms import ConsentChangeForm
@@ -184,7 +184,13 @@ def my_data(request):
     for beneficiary in records:
         audit(by=request.user, action="view", obj=beneficiary, purpose="own data (citizen)")
         referrals = [
-            {"referral": r, "timeline": _timeline(r), "enrolments": list(r.enrolments.all())}
+            {
+                "referral": r,
+                "timeline": _timeline(r),
+                "enrolments": list(r.enrolments.all()),
+                # The person reads their own goals (disclosure.GOALS).
+                "goals": queries_cases.goals_of(r),
+            }
             for r in beneficiary.referrals.all()
         ]
         people.append(

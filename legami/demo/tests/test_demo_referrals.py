@@ -16,6 +16,7 @@ from legami.referrals.models import (
     Beneficiary,
     Consent,
     Enrolment,
+    Goal,
     Referral,
     ReferralEvent,
     Source,
@@ -60,6 +61,13 @@ def test_demo_referrals_cover_every_status_and_load_once():
         "declined",
         "completed",
     }
+    # Two people have their own goals, each rated when set and again at the follow-up.
+    goals = Goal.objects.filter(referral__is_demo=True)
+    assert goals.values("referral").distinct().count() == 2
+    assert all(g.ratings.count() == 2 for g in goals)
+    assert {
+        g.ratings.earliest("rated_at").rated_at < timezone.now() - timedelta(days=80) for g in goals
+    } == {True}
     # Made through the services: every referral has its timeline, no e-mail left the machine.
     assert not referrals.filter(events__isnull=True).exists()
     assert mail.outbox == []

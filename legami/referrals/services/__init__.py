@@ -14,6 +14,7 @@ from .enrolment import (
     register_enrolments,
     register_save,
 )
+from .goals import goal_add, goal_rate, goal_remove, rating_field
 from .identity import (
     account_link_confirm,
     account_link_request,
@@ -76,6 +77,9 @@ __all__ = [
     "enrolment_respond",
     "enrolment_withdraw",
     "find_duplicate",
+    "goal_add",
+    "goal_rate",
+    "goal_remove",
     "link_workers_for",
     "places_held",
     "places_left",
@@ -87,6 +91,7 @@ __all__ = [
     "register_save",
     "referral_create",
     "referral_programme_set",
+    "rating_field",
     "referral_transition",
     "retention_run",
     "running_programmes",

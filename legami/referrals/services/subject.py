@@ -6,6 +6,7 @@ import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,6 +26,8 @@ from ..models import (
     CaseNote,
     Enrolment,
     EnrolmentStatus,
+    Goal,
+    GoalRating,
     Referral,
     Status,
 )
@@ -42,7 +45,15 @@ def subject_export(*, by, beneficiary: Beneficiary) -> dict:
         Referral.objects.filter(beneficiary=beneficiary)
         .select_related("referring_organisation", "programme", "comune", "activity_of_interest")
         .prefetch_related(
-            "reasons", "events", "notes", "enrolments__activity", "enrolments__attendance"
+            "reasons",
+            "events",
+            "notes",
+            "enrolments__activity",
+            "enrolments__attendance",
+            Prefetch("personal_goals", queryset=Goal.objects.order_by("created_at", "pk")),
+            Prefetch(
+                "personal_goals__ratings", queryset=GoalRating.objects.order_by("rated_at", "pk")
+            ),
         )
     )
     data = {
@@ -86,6 +97,22 @@ def subject_export(*, by, beneficiary: Beneficiary) -> dict:
                 "known_risks": r.risks,
                 "what_matters": r.what_matters,
                 "goals": r.goals,
+                "personal_goals": [
+                    {
+                        "goal": g.text,
+                        "set_on": _iso(g.created_at),
+                        "set_aside_on": _iso(g.archived_at),
+                        "ratings": [
+                            {
+                                "rating": x.rating,
+                                "rated_at": _iso(x.rated_at),
+                                "by": x.rated_by_label,
+                            }
+                            for x in g.ratings.all()
+                        ],
+                    }
+                    for g in r.personal_goals.all()
+                ],
                 "closed_at": _iso(r.closed_at),
                 "closure_reason": r.closure_reason,
                 "timeline": [
@@ -243,6 +270,8 @@ def _anonymise(beneficiary: Beneficiary, now) -> None:
     # referral, says which activity they were sent to.
     enrolments.update(decline_reason="", responded_by_label="")
     CaseNote.objects.filter(referral__beneficiary=beneficiary).delete()
+    # The person's goals are their words; their ratings go with them (cascade).
+    Goal.objects.filter(referral__beneficiary=beneficiary).delete()
     for referral in beneficiary.referrals.all():
         referral.reason_text = ""
         referral.risks = ""

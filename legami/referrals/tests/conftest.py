@@ -122,10 +122,14 @@ def matrix_world(care):
         person=person_data(care["arcidosso"], tax_code="", phone="333 0000000"),
         consents=["care"],
     )
+    goal = services.goal_add(
+        by=care["link_worker"], referral=referral, text="Uscire di casa ogni giorno", rating=3
+    )
     return {
         **care,
         "referral": referral,
         "enrolment": enrolment,
+        "goal": goal,
         "ended": ended,
         "flagged": flagged,
     }

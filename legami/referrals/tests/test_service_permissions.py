@@ -52,6 +52,21 @@ CASES = {
         lambda w, by: services.enrolment_withdraw(by=by, enrolment=w["enrolment"]),
         {LW},
     ),
+    # The person's goals: whoever works on the case, never the prescriber or a provider.
+    "goal_add": (
+        lambda w, by: services.goal_add(
+            by=by, referral=w["referral"], text="Tornare a cantare", rating=4
+        ),
+        {LW},
+    ),
+    "goal_rate": (
+        lambda w, by: services.goal_rate(by=by, referral=w["referral"], ratings={w["goal"]: 6}),
+        {LW},
+    ),
+    "goal_remove": (
+        lambda w, by: services.goal_remove(by=by, goal=w["goal"]),
+        {LW},
+    ),
     "enrolment_respond": (
         lambda w, by: services.enrolment_respond(by=by, enrolment=w["enrolment"], accept=True),
         {PRO},

@@ -419,15 +419,23 @@ def test_detail_query_count_does_not_grow_with_history(care, django_assert_max_n
         )
     for _ in range(5):
         services.referral_assign(by=worker, referrals=[referral], link_worker=worker)
+    goals = [
+        services.goal_add(by=worker, referral=referral, text=f"Obiettivo {i}", rating=2)
+        for i in range(3)
+    ]
+    for rating in range(3, 9):
+        services.goal_rate(by=worker, referral=referral, ratings=dict.fromkeys(goals, rating))
     url = reverse("referrals:detail", args=[referral.pk])
     for user, sees_notes in ((worker, True), (care["prescriber"], False)):
         client = signed_in(user)
-        # + what falls due (case_reminders), + the programmes the link worker may choose
-        with django_assert_max_num_queries(17):
+        # + what falls due (case_reminders), + the programmes the link worker may choose,
+        # + the person's goals and their ratings (two, however many follow-ups)
+        with django_assert_max_num_queries(19):
             html = page(client.get(url))
         assert "Camminata nei castagneti" in html
         assert html.count("v14") == 1  # every consent row is there
         assert ("Nota 14" in html and "Nota 0" in html) == sees_notes
+        assert ("Obiettivo 2" in html and "+6" in html) == sees_notes
 
 
 # --- matching and enrolment --------------------------------------------------------------------

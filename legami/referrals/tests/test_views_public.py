@@ -560,6 +560,17 @@ def test_my_data_shows_the_plan_agreed_with_the_person(care, citizen_referral):
     assert "Uscire due volte a settimana" in page
 
 
+def test_my_data_shows_the_persons_own_goals_and_how_they_moved(care, citizen_referral):
+    worker = care["link_worker"]
+    engage(care, citizen_referral)
+    goal = services.goal_add(
+        by=worker, referral=citizen_referral, text="Conoscere i vicini", rating=2
+    )
+    services.goal_rate(by=worker, referral=citizen_referral, ratings={goal: 6})
+    page = signed_in(care["citizen"]).get(MY_DATA).content.decode()
+    assert "Conoscere i vicini" in page and "from 2 to 6 out of 10" in page
+
+
 def test_the_provider_reads_their_own_decline_reason_never_the_link_workers_withdrawal(care):
     """A withdrawal's reason is the link worker's words about the person ("ricoverata"):
     another organisation's provider sees only that the enrolment was withdrawn."""

@@ -501,3 +501,43 @@ class ReferralSettings(models.Model):
 
     def __str__(self):
         return str(self.district)
+
+
+# Goal-based outcomes ("che cosa conta per te"): their own file, the package's growth rule.
+from .goals import (  # noqa: E402
+    GOAL_TEXT_MAX,
+    MAX_ACTIVE_GOALS,
+    RATING_MAX,
+    RATING_MIN,
+    Goal,
+    GoalRating,
+)
+
+__all__ = [
+    "ENDED_STATUSES",
+    "GOAL_TEXT_MAX",
+    "HOLDING_PLACE",
+    "MAX_ACTIVE_GOALS",
+    "OPEN_STATUSES",
+    "RATING_MAX",
+    "RATING_MIN",
+    "AccountLinkCode",
+    "Attendance",
+    "AttendanceStatus",
+    "Beneficiary",
+    "CaseNote",
+    "Consent",
+    "ConsentPurpose",
+    "ContactChannel",
+    "Enrolment",
+    "EnrolmentStatus",
+    "Gender",
+    "Goal",
+    "GoalRating",
+    "Referral",
+    "ReferralEvent",
+    "ReferralSettings",
+    "Source",
+    "Status",
+    "Urgency",
+]
