@@ -119,6 +119,14 @@ class ReferralCreateSerializer(serializers.Serializer):
         choices=Urgency.choices, required=False, default=Urgency.ROUTINE
     )
     risks = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    also_if_open = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=_(
+            "Send a new referral even though the person has an open one from your "
+            "organisation (otherwise 409, naming it)."
+        ),
+    )
     referring_organisation = serializers.PrimaryKeyRelatedField(
         queryset=Organisation.objects.all(),
         required=False,

@@ -114,12 +114,32 @@ def _create_errors(form, error: ValidationError) -> None:
 def referral_create(request):
     organisations = member_organisations(request.user).order_by("name")
     form = ReferralForm(request.POST or None, organisations=organisations)
-    referral = None
+    referral = open_referral = None
+    choice = request.POST.get("open_referral", "")
     if request.method == "POST" and form.is_valid():
+        data = form.service_data()
         try:
-            referral = services.referral_create(by=request.user, **form.service_data())
+            if choice == "add":
+                target = queries.referral_detail(request.user, request.POST.get("open_pk"))
+                referral = services.referral_add_to_open(
+                    by=request.user,
+                    referral=target,
+                    reasons=data["reasons"],
+                    reason_text=data["reason_text"],
+                )
+                messages.success(
+                    request,
+                    _("Added to the open referral: its link workers have been told."),
+                )
+                return _detail(referral.pk)
+            referral = services.referral_create(
+                by=request.user, also_if_open=choice == "new", **data
+            )
         except ValidationError as error:
             _create_errors(form, error)
+        except services.OpenReferralExists as refusal:
+            open_referral = refusal.referral
+            form.add_error(None, refusal.message)
     if referral is not None:
         messages.success(
             request,
@@ -127,7 +147,9 @@ def referral_create(request):
             % {"comune": referral.comune.name},
         )
         return _detail(referral.pk)
-    return render(request, "referrals/create.html", {"form": form})
+    return render(
+        request, "referrals/create.html", {"form": form, "open_referral": open_referral}
+    )
 
 
 # --- link worker: caseload ---------------------------------------------------------------------
@@ -248,8 +270,11 @@ def referral_detail(request, pk):
             "show_contacts": disclosure.contacts(referral),
             "contact_consented": ConsentPurpose.CONTACT in active,
             "duplicate": queries_cases.possible_duplicate(referral) if can_work else None,
-            "can_link_account": referral.beneficiary.user_id is None
-            and policy.can(request.user, "link_account", referral),
+            # Whether to offer the form, without a query: the people scopes.referrals_followed
+            # names (the service asks the policy when the form is sent).
+            "can_link_account": policy.allows(request.user, "link_account")
+            and referral.beneficiary.user_id is None
+            and (can_work or disclosure.wrote(referral)),
             "notes": list(queries_cases.case_notes(referral)) if "notes" in readable else [],
             "transitions": _transition_choices(referral) if can_work else [],
             # Follow-ups are the link worker's to do: the prescriber does not see them.

@@ -33,7 +33,7 @@ def person(care, name, born, gender, comune="arcidosso", research=True):
     )
     purposes = ["outcomes", "research"] if research else ["outcomes"]
     for purpose in purposes:
-        consent_give(by=care["link_worker"], beneficiary=someone, purpose=purpose)
+        consent_give(by=None, beneficiary=someone, purpose=purpose)
     # recorded by a link worker of the person's territory
     worker = care["link_worker"] if comune == "arcidosso" else care["outside_worker"]
     for timepoint, days in (("baseline", 100), ("follow_up_3m", 5)):

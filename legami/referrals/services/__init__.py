@@ -23,10 +23,12 @@ from .identity import (
     beneficiary_merge,
 )
 from .lifecycle import (
+    OpenReferralExists,
     case_note_add,
     check_programme,
     link_workers_for,
     programmes_for,
+    referral_add_to_open,
     referral_assign,
     referral_create,
     referral_programme_set,
@@ -89,6 +91,8 @@ __all__ = [
     "referral_capacity",
     "register_enrolments",
     "register_save",
+    "OpenReferralExists",
+    "referral_add_to_open",
     "referral_create",
     "referral_programme_set",
     "rating_field",

@@ -3,12 +3,15 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.http import Http404
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from legami.accounts.models import User
 from legami.core.audit import audit
+from legami.core.errors import Refusal
 from legami.core.roles import LINK_WORKER, SUPERUSER, effective_role
 from legami.directory.models import Taxonomy, TaxonomyTerm
 from legami.network.models import Programme
@@ -17,6 +20,7 @@ from legami.territory.queries import comuni_in_scope
 
 from ..consent import REQUIRED
 from ..models import (
+    OPEN_STATUSES,
     Beneficiary,
     CaseNote,
     ConsentPurpose,
@@ -175,6 +179,66 @@ def _person_referred(*, by, source: str, person: dict, is_demo: bool) -> Benefic
     return beneficiary
 
 
+class OpenReferralExists(Refusal):
+    """The person already has an open referral the prescriber may read: they choose to add
+    what is new to it (referral_add_to_open) or to send a new one anyway (also_if_open)."""
+
+    def __init__(self, referral: Referral):
+        super().__init__(
+            _(
+                "This person already has an open referral from your organisation (no. %(pk)s, "
+                "received on %(date)s): add what is new to it, or send a new referral anyway."
+            )
+            % {"pk": referral.pk, "date": date_format(timezone.localtime(referral.received_at))}
+        )
+        self.referral = referral
+
+
+def _refuse_if_open(by, beneficiary: Beneficiary) -> None:
+    """Only an open referral the prescriber may already read is named: one made elsewhere
+    stays unsaid (knowing a name and a birth date must not tell whether someone is cared
+    for), and the link workers, who see both, join them."""
+    if by is None or beneficiary.pk is None:
+        return
+    open_referrals = Referral.objects.filter(beneficiary=beneficiary, status__in=OPEN_STATUSES)
+    found = policy.scope(by, "view", open_referrals).order_by("-received_at").first()
+    if found is not None:
+        raise OpenReferralExists(found)
+
+
+@transaction.atomic
+def referral_add_to_open(*, by, referral: Referral, reasons=(), reason_text: str = "") -> Referral:
+    """The prescriber adds the needs and words of a new request to the person's open referral
+    instead of opening a second one; the link workers are told."""
+    policy.authorize(by, "refer")
+    mine = policy.scope(by, "view", Referral.objects.filter(pk=referral.pk))
+    if by is not None and not mine.exists():
+        raise Http404
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if referral.status not in OPEN_STATUSES:
+        raise Refusal(_("This referral has ended: send a new one."))
+    terms = _clean_reasons(reasons)
+    text = (reason_text or "").strip()
+    if not terms and not text:
+        raise ValidationError({"reason_text": _("Write what is new, or choose a need to add.")})
+    if terms:
+        referral.reasons.add(*terms)
+    if text:
+        stamp = date_format(timezone.localdate())
+        addition = _("Added on %(date)s: %(text)s") % {"date": stamp, "text": text}
+        parts = (referral.reason_text, addition)
+        referral.reason_text = "\n\n".join(part for part in parts if part)
+        referral.save(update_fields=["reason_text"])
+    audit(by=by, action="update", obj=referral, purpose="referral: new request added")
+    notify(
+        link_workers_for(referral),
+        _("New information on a referral in your territory"),
+        "referrals:detail",
+        referral.pk,
+    )
+    return referral
+
+
 @transaction.atomic
 def referral_create(
     *,
@@ -191,6 +255,7 @@ def referral_create(
     available_times="",
     activity_of_interest=None,
     is_demo: bool = False,
+    also_if_open: bool = False,
     now=None,
 ) -> Referral:
     """A prescriber refers a person (`person` holds the Beneficiary fields); with `by` a citizen
@@ -241,6 +306,8 @@ def referral_create(
             errors.update(error.message_dict)
     if errors:
         raise ValidationError(errors)
+    if source == Source.PROFESSIONAL and not also_if_open:
+        _refuse_if_open(by, beneficiary)
     backdated = now is not None
     now = now or timezone.now()
     referral = Referral.objects.create(

@@ -13,9 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
+from legami.core import pdf
 from legami.core.errors import Refusal
 from legami.core.models import AuditEvent
-from legami.referrals import pdf, queries_cases, services
+from legami.referrals import queries_cases, services
 from legami.referrals.models import Goal, GoalRating
 
 from .conftest import engage
