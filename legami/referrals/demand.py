@@ -2,7 +2,8 @@
 referred with each need. The directory sits above referrals in the module order and may not
 import it, so the count reaches it through this module's manifest (`metrics["need_demand"]`,
 read with `core.modules.metric`). Raw counts never leave this module: a count of fewer than
-`SMALL_CELL` people comes out as None ("fewer than 5"), a zero is simply absent."""
+`SMALL_CELL` people comes out as None (shown as "fewer than" the threshold), a zero is simply
+absent."""
 
 from datetime import timedelta
 

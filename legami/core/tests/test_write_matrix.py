@@ -54,6 +54,8 @@ FORMS = {
     "directory:term_edit",
     "directory:import_upload",
     "directory:import_confirm",
+    "directory:hsds_import_upload",
+    "directory:hsds_import_confirm",
 }
 
 # Writes with no page of their own, and every API creation.

@@ -325,7 +325,7 @@ def test_coverage_by_need_shows_remoteness_and_gaps_of_the_territory(world, clie
     page = client_for("territory_admin").get(reverse("directory:coverage")).content.decode()
     row = page[page.index('<th scope="row">Arcidosso (GR)</th>') :]
     row = row[: row.index("</tr>")]
-    assert "E · peripheral comune" in row and "<td>49</td>" in row
+    assert "E · comune periferico" in row and "<td>49</td>" in row  # Italian, the default
     assert "<td>1</td>" in row  # the walking group answers loneliness
     assert "Massa Marittima" in page and "Casalecchio" not in page
 

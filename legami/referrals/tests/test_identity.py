@@ -228,6 +228,7 @@ def test_a_professional_referral_of_a_known_person_fills_blanks_only(care, victi
     Beneficiary.objects.filter(pk=victim.pk).update(email="", access_needs="")
     again = services.referral_create(
         by=care["prescriber"],
+        also_if_open=True,  # the same person, referred again on purpose
         person=person_data(
             care["arcidosso"],
             phone="333 0000001",

@@ -76,6 +76,7 @@ def test_referral_without_care_consent_is_refused(care):
 def test_same_tax_code_reuses_the_person(care):
     again = services.referral_create(
         by=care["prescriber"],
+        also_if_open=True,  # the same person, referred again on purpose
         person=person_data(care["arcidosso"], first_name="Maria", phone="333 1234567"),
         consents=["care"],
     )
@@ -86,6 +87,7 @@ def test_same_tax_code_reuses_the_person(care):
 def test_same_name_and_birth_date_reuses_the_person_without_tax_code(care):
     again = services.referral_create(
         by=care["prescriber"],
+        also_if_open=True,  # the same person, referred again on purpose
         person=person_data(care["arcidosso"], tax_code="", first_name="MARIA ", last_name="rossi"),
         consents=["care"],
     )

@@ -519,6 +519,7 @@ def test_availability_is_validated_by_the_service(care):
     with pytest.raises(ValidationError) as error:
         services.referral_create(
             by=care["prescriber"],
+            also_if_open=True,
             person=person_data(care["arcidosso"]),
             consents=["care"],
             available_days=["MO", "XX"],
@@ -527,6 +528,7 @@ def test_availability_is_validated_by_the_service(care):
     assert set(error.value.message_dict) >= {"available_days", "available_times"}
     referral = services.referral_create(
         by=care["prescriber"],
+        also_if_open=True,  # the same person, referred again on purpose
         person=person_data(care["arcidosso"]),
         consents=["care"],
         available_days="SU,MO",
