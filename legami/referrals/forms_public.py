@@ -15,7 +15,7 @@ from legami.directory.queries import published_activities
 from legami.territory.forms import ComuneField
 
 from .consent import CONSENT_TEXTS, REQUIRED
-from .models import AttendanceStatus, ConsentPurpose, ContactChannel, ReferralSettings
+from .models import WALK_INS_MAX, AttendanceStatus, ConsentPurpose, ContactChannel, ReferralSettings
 from .services.lifecycle import running_programmes
 from .services_settings import SETTINGS_FIELDS
 
@@ -216,9 +216,18 @@ class RegisterForm(forms.Form):
     MARK = "mark-"
 
     session_date = forms.DateField(label=_("Session date"), widget=HiddenDateInput())
+    walk_ins = forms.IntegerField(
+        label=_("People who came without a referral"),
+        help_text=_("A number only: walk-ins are counted, never named. Leave empty if unknown."),
+        required=False,
+        min_value=0,
+        max_value=WALK_INS_MAX,
+    )
 
-    def __init__(self, *args, rows=(), **kwargs):
+    def __init__(self, *args, rows=(), walk_ins=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if walk_ins is not None:
+            self.fields["walk_ins"].initial = walk_ins
         self.rows = []
         for row in rows:
             name = f"{self.MARK}{row.pk}"

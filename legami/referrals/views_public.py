@@ -405,7 +405,12 @@ def register(request, pk):
     if day is not None and not picker.is_bound:
         picker = RegisterDateForm(initial={"date": day})
     rows = queries.provider_register(activity, day) if day else []
-    form = RegisterForm(request.POST or None, rows=rows, initial={"session_date": day})
+    form = RegisterForm(
+        request.POST or None,
+        rows=rows,
+        walk_ins=services.session_walk_ins(activity, day) if day else None,
+        initial={"session_date": day},
+    )
     saved = submit_form(
         request,
         form,
@@ -414,18 +419,22 @@ def register(request, pk):
             activity=activity,
             session_date=data["session_date"],
             marks=form.marks(),
+            walk_ins=data.get("walk_ins"),
         ),
     )
     if saved is not None:
-        messages.success(
-            request,
-            ngettext(
-                "Register of %(date)s saved: %(n)s person marked.",
-                "Register of %(date)s saved: %(n)s people marked.",
-                len(saved),
-            )
-            % {"date": date_format(day, "DATE_FORMAT"), "n": len(saved)},
-        )
+        message = ngettext(
+            "Register of %(date)s saved: %(n)s person marked.",
+            "Register of %(date)s saved: %(n)s people marked.",
+            len(saved),
+        ) % {"date": date_format(day, "DATE_FORMAT"), "n": len(saved)}
+        if form.cleaned_data.get("walk_ins") is not None:
+            message += " " + ngettext(
+                "%(n)s person without a referral.",
+                "%(n)s people without a referral.",
+                form.cleaned_data["walk_ins"],
+            ) % {"n": form.cleaned_data["walk_ins"]}
+        messages.success(request, message)
         return redirect(
             f"{reverse('referrals:register', args=[activity.pk])}?date={day.isoformat()}"
         )

@@ -412,6 +412,10 @@ class AttendanceStatus(models.TextChoices):
     EXCUSED = "excused", _("excused")
 
 
+# More than this at one session is a typing slip, not a crowd at a reading group.
+WALK_INS_MAX = 500
+
+
 class Attendance(models.Model):
     """One line of a provider's session register. `status` says what happened; `present`
     stays beside it (what the counts of attendance read), and the database keeps the two in
@@ -441,6 +445,34 @@ class Attendance(models.Model):
 
     def __str__(self):
         return f"{self.session_date}: {self.status}"
+
+
+class SessionWalkIns(models.Model):
+    """How many people came to one session of an activity without a referral (walk-ins): a
+    number, never names. The register is kept for referred people; the others are counted so
+    that the activity's reach is known without recording who they are."""
+
+    activity = models.ForeignKey(
+        "directory.Activity", on_delete=models.CASCADE, related_name="walk_ins"
+    )
+    session_date = models.DateField(_("session date"))
+    count = models.PositiveSmallIntegerField(
+        _("people without a referral"), validators=[MaxValueValidator(WALK_INS_MAX)]
+    )
+    recorded_by_label = models.CharField(_("recorded by"), max_length=254, blank=True)
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("walk-ins of a session")
+        verbose_name_plural = _("walk-ins of sessions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["activity", "session_date"], name="walk_ins_one_per_session"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.session_date}: {self.count}"
 
 
 def _weight(label, default: int):

@@ -13,6 +13,7 @@ from .enrolment import (
     referral_capacity,
     register_enrolments,
     register_save,
+    session_walk_ins,
 )
 from .goals import goal_add, goal_rate, goal_remove, rating_field
 from .identity import (
@@ -91,6 +92,7 @@ __all__ = [
     "referral_capacity",
     "register_enrolments",
     "register_save",
+    "session_walk_ins",
     "OpenReferralExists",
     "referral_add_to_open",
     "referral_create",

@@ -18,11 +18,13 @@ from legami.directory.models import Activity, ActivityStatus
 
 from ..models import (
     HOLDING_PLACE,
+    WALK_INS_MAX,
     Attendance,
     AttendanceStatus,
     Enrolment,
     EnrolmentStatus,
     Referral,
+    SessionWalkIns,
     Status,
 )
 from ..notify import notify
@@ -252,18 +254,30 @@ def check_session_date(activity: Activity, session_date) -> None:
 
 
 @transaction.atomic
-def register_save(*, by, activity: Activity, session_date: date, marks: dict) -> list[Attendance]:
+def register_save(
+    *, by, activity: Activity, session_date: date, marks: dict, walk_ins: int | None = None
+) -> list[Attendance]:
     """The register of one session of the activity: `marks` maps enrolment ids to present,
-    absent or excused, all written together. A date the activity's schedule does not hold, or
-    still to come, is refused, as is a person not on this register; nothing is then saved."""
+    absent or excused, all written together, and `walk_ins` (when given) is how many people
+    came without a referral, counted, never named. A date the activity's schedule does not
+    hold, or still to come, is refused, as is a person not on this register; nothing is then
+    saved."""
     policy.authorize(by, "respond", activity)
     check_session_date(activity, session_date)
-    if not marks:
+    if not marks and walk_ins is None:
         raise ValidationError(
             {"marks": _("Mark at least one person as present, absent or excused.")}
         )
     if any(status not in AttendanceStatus.values for status in marks.values()):
         raise ValidationError({"marks": _("Mark each person as present, absent or excused.")})
+    whole = isinstance(walk_ins, int) and not isinstance(walk_ins, bool)
+    if walk_ins is not None and not (whole and 0 <= walk_ins <= WALK_INS_MAX):
+        raise ValidationError(
+            {
+                "walk_ins": _("Write how many people came without a referral: 0 to %(n)s.")
+                % {"n": WALK_INS_MAX}
+            }
+        )
     enrolments = {
         e.pk: e
         for e in register_enrolments(activity, session_date)
@@ -273,9 +287,24 @@ def register_save(*, by, activity: Activity, session_date: date, marks: dict) ->
     if len(enrolments) != len(marks):
         raise ValidationError({"marks": _("Someone marked is not on this session's register.")})
     lines = [_write_line(by, enrolments[pk], session_date, status) for pk, status in marks.items()]
+    if walk_ins is not None:
+        counted, _created = SessionWalkIns.objects.update_or_create(
+            activity=activity,
+            session_date=session_date,
+            defaults={"count": walk_ins, "recorded_by_label": actor_label(by)},
+        )
+        audit(by=by, action="update", obj=counted, purpose="walk-ins counted")
     # One row per person marked, in one insert: each person's log shows who kept the register.
-    audit_shown(by=by, purpose="attendance", objects=list(enrolments.values()), action="update")
+    if enrolments:
+        audit_shown(
+            by=by, purpose="attendance", objects=list(enrolments.values()), action="update"
+        )
     return lines
+
+
+def session_walk_ins(activity: Activity, session_date: date) -> int | None:
+    found = SessionWalkIns.objects.filter(activity=activity, session_date=session_date).first()
+    return found.count if found else None
 
 
 @transaction.atomic

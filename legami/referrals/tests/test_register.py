@@ -257,10 +257,75 @@ def test_the_register_page_costs_the_same_queries_for_one_or_many(
         )
     client = signed_in(care["provider"])
 
-    # session, user, 2FA, activity, schedules, exceptions, people, their marks, the log,
-    # notifications
-    with django_assert_max_num_queries(10):
+    # session, user, 2FA, activity, schedules, exceptions, people, their marks, the walk-ins
+    # counted, the log, notifications
+    with django_assert_max_num_queries(11):
         response = client.get(url(care))
 
     assert response.status_code == 200
     assert len(response.context["form"].rows) == people
+
+
+# --- walk-ins: people who came without a referral, counted, never named ----------------------
+def test_walk_ins_are_counted_with_the_register_and_shown_again(care):
+    (one,) = enrol(care, 1)
+    tuesday = last_tuesday()
+    client = signed_in(care["provider"])
+    data = {**post(care, tuesday, {one.pk: "present"}), "walk_ins": "4"}
+    response = client.post(url(care), data, follow=True)
+    assert "4 people without a referral" in response.content.decode()
+    assert services.session_walk_ins(care["activity"], tuesday) == 4
+    # Corrected later: the same session keeps one count.
+    client.post(url(care), {**data, "walk_ins": "3"})
+    assert services.session_walk_ins(care["activity"], tuesday) == 3
+    page = client.get(url(care), {"date": tuesday.isoformat()})
+    assert 'name="walk_ins" value="3"' in page.content.decode()
+    assert AuditEvent.objects.filter(purpose="walk-ins counted").count() == 2
+
+
+def test_a_session_with_only_walk_ins_is_recorded(care):
+    tuesday = last_tuesday()
+    services.register_save(
+        by=care["provider"], activity=care["activity"], session_date=tuesday, marks={}, walk_ins=2
+    )
+    assert services.session_walk_ins(care["activity"], tuesday) == 2
+    assert not Attendance.objects.exists()
+
+
+@pytest.mark.parametrize("bad", ["-1", "501", "tre", "2.5"])
+def test_a_wrong_number_of_walk_ins_is_refused_and_nothing_is_saved(care, bad):
+    (one,) = enrol(care, 1)
+    tuesday = last_tuesday()
+    response = signed_in(care["provider"]).post(
+        url(care), {**post(care, tuesday, {one.pk: "present"}), "walk_ins": bad}
+    )
+    assert response.status_code == 200
+    assert "People who came without a referral" in response.content.decode()
+    assert response.context["form"].errors["walk_ins"]
+    assert not Attendance.objects.exists()
+    assert services.session_walk_ins(care["activity"], tuesday) is None
+
+
+def test_walk_ins_follow_the_register_rules(care):
+    tuesday = last_tuesday()
+    with pytest.raises(ValidationError):  # not a session of the walking group
+        services.register_save(
+            by=care["provider"],
+            activity=care["activity"],
+            session_date=tuesday - timedelta(days=1),
+            marks={},
+            walk_ins=2,
+        )
+    with pytest.raises(ValidationError, match="0 to 500"):
+        services.register_save(
+            by=care["provider"], activity=care["activity"], session_date=tuesday, marks={},
+            walk_ins=True,
+        )
+    with pytest.raises(Http404):  # another organisation's activity
+        services.register_save(
+            by=care["provider"],
+            activity=care["outside_activity"],
+            session_date=tuesday,
+            marks={},
+            walk_ins=2,
+        )
