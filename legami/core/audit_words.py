@@ -90,6 +90,7 @@ PURPOSES = {
     "outcome self-completion link": gettext_lazy("link to fill in a questionnaire"),
     "outcomes": gettext_lazy("well-being results"),
     "own data (citizen)": gettext_lazy("the person looked at their own data"),
+    "own registrations (citizen)": gettext_lazy("the person looked at their own registrations"),
     "person": gettext_lazy("person"),
     "possible duplicate dismissed: not the same person": gettext_lazy(
         "possible duplicate dismissed: not the same person"

@@ -32,6 +32,14 @@ MODULE = Manifest(
             roles=frozenset({CITIZEN}),
             order=40,
         ),
+        Entry(
+            _("My registrations"),
+            "learning:mine",
+            policy,
+            "own_registrations",
+            description=_("The sessions you registered for, coming and past."),
+            order=41,
+        ),
     ),
     home=(
         Entry(

@@ -1,7 +1,7 @@
 from legami.core.permissions import Policy, anyone, only
-from legami.core.roles import DPO, TERRITORY_ADMIN
+from legami.core.roles import CITIZEN, DPO, TERRITORY_ADMIN
 
-from .scopes import sessions_in_territory
+from .scopes import registrations_of_user, sessions_in_territory
 
 policy = Policy(
     "learning",
@@ -12,6 +12,11 @@ policy = Policy(
             TERRITORY_ADMIN,
             scope=sessions_in_territory,
             description="Run courses: sessions, registrations, attendance",
+        ),
+        "own_registrations": only(
+            CITIZEN,
+            scope=registrations_of_user,
+            description="See the sessions one registered for while signed in",
         ),
         "forget": only(DPO, description="Erase a person's registrations (right to erasure)"),
     },

@@ -13,3 +13,9 @@ def sessions_in_territory(user, queryset: QuerySet) -> QuerySet:
         return queryset.filter(pk__in=comuni_in_scope(user))
     prefix = "session__" if model == "registration" else ""
     return queryset.filter(**{f"{prefix}comune__in": comuni_in_scope(user)})
+
+
+def registrations_of_user(user, queryset: QuerySet) -> QuerySet:
+    """A citizen's own registrations: those made while signed in to their account (an address
+    typed on the public form proves nothing about who typed it)."""
+    return queryset.filter(user=user)

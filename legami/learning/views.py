@@ -135,6 +135,26 @@ def session_calendar(request, pk):
     return response
 
 
+@require_GET
+@permission_required(policy, "own_registrations")
+def mine(request):
+    registrations = list(
+        policy.scope(request.user, "own_registrations", Registration.objects.all())
+        .select_related("session__course", "session__comune")
+        .order_by("-session__starts_at", "-pk")
+    )
+    audit_shown(by=request.user, purpose="own registrations (citizen)", objects=registrations)
+    now = timezone.now()
+    return render(
+        request,
+        "learning/mine.html",
+        {
+            "coming": [r for r in registrations if r.session.starts_at > now],
+            "past": [r for r in registrations if r.session.starts_at <= now],
+        },
+    )
+
+
 @require_http_methods(["GET", "POST"])
 @permission_required(policy, "manage")
 def manage(request):

@@ -11,7 +11,12 @@ from legami.core import modules, roles
 
 # The page each role comes for, reachable from its area by one click.
 MAIN_WORK = {
-    roles.CITIZEN: ["referrals:self_refer", "referrals:my_data", "directory:search"],
+    roles.CITIZEN: [
+        "referrals:self_refer",
+        "referrals:my_data",
+        "directory:search",
+        "learning:mine",
+    ],
     roles.PRESCRIBER: ["referrals:create", "referrals:list"],
     roles.LINK_WORKER: ["referrals:caseload", "outcomes:due"],
     roles.PROVIDER: ["referrals:inbox", "directory:manage"],

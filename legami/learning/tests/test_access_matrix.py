@@ -14,6 +14,7 @@ MATRIX = {
     "learning:archive": EVERYONE,
     "learning:session": EVERYONE,
     "learning:session_calendar": EVERYONE,
+    "learning:mine": signed_in({"citizen"}),
     "learning:manage": signed_in({"territory_admin"}),
     "learning:session_manage": signed_in({"territory_admin"}),
     "learning:session_cancel": dict.fromkeys(EVERY_CALLER, 405),
