@@ -178,7 +178,9 @@ def test_territory_admin_runs_programmes_training_directory_and_impact(care, ope
     back_to_area(page)
     from_area(page, "Run training", it("Run training"), reverse("learning:manage"))
     back_to_area(page)
-    from_area(page, "Directory moderation", it("My listings"), reverse("directory:manage"))
+    from_area(
+        page, "Directory moderation", it("Listings of your territory"), reverse("directory:manage")
+    )
     expect(page.locator("main")).to_contain_text(care["activity"].name)
     back_to_area(page)
     from_area(page, "Impact on people", it("Impact on people"), reverse("outcomes:dashboard"))

@@ -47,6 +47,7 @@ PURPOSES = {
     "case detail": gettext_lazy("case page"),
     "second factor removed": gettext_lazy("second factor removed (lost device)"),
     "case note": gettext_lazy("case note"),
+    "walk-ins counted": gettext_lazy("people without a referral counted at a session"),
     "personal goal": gettext_lazy("personal goal"),
     "personal goal rated again": gettext_lazy("personal goal rated again"),
     "personal goal set aside": gettext_lazy("personal goal set aside"),
