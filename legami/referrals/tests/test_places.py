@@ -1,10 +1,12 @@
 """Places for referred people: one count, whatever the person's needs, and freed when a path
 ends. Property-based: for any capacity, mix of enrolment statuses and set of needs, the places
 left are capacity minus the enrolments that hold one, in matching, in the rule that refuses an
-enrolment, and in the API's suggestions."""
+enrolment, on the activity's public page and in the API's suggestions."""
 
 import pytest
 from django.db import transaction
+from django.test import Client
+from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -58,6 +60,8 @@ def test_places_left_are_capacity_minus_the_places_held(
         # a full activity is not offered; an open one says exactly how many places are left
         assert offered.get(activity.pk, 0) == expected
         assert services.places_left(activity) == expected
+        page = Client().get(reverse("directory:activity_detail", args=[activity.pk]))
+        assert page.context["places_left"] == expected
         engage(care, person)
         api = client_for("link_worker").get(f"/api/v1/referrals/referrals/{person.pk}/suggestions/")
         by_activity = {row["activity"]: row["places_left"] for row in api.json()}
