@@ -25,6 +25,10 @@ class SubjectData:
     erase: Callable[[object], None]
     # referral -> rows for the closing summary's "outcome measures" (only with consent)
     referral_outcomes: Callable[[object], list[dict]] | None = None
+    # How the section is printed for the person (the data-subject PDF): its title and, for an
+    # export that is a list of rows, the columns shown, as (key, heading).
+    title: object = ""
+    columns: tuple = ()
 
 
 def registered() -> list[SubjectData]:

@@ -10,6 +10,7 @@ stranger's name by mistake costs less than keeping the person's.
 """
 
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 from legami.core.subject_data import SubjectData
 
@@ -73,4 +74,18 @@ def erase(beneficiary) -> None:
         services.registrations_forget(by=None, email=email)
 
 
-ENTRY = SubjectData(key="training", export=export, erase=erase)
+ENTRY = SubjectData(
+    key="training",
+    export=export,
+    erase=erase,
+    title=gettext_lazy("Training"),
+    columns=(
+        ("course", gettext_lazy("Course")),
+        ("session", gettext_lazy("Session")),
+        ("starts_at", gettext_lazy("When")),
+        ("status", gettext_lazy("Registration")),
+        ("attended", gettext_lazy("Attended")),
+        ("email", gettext_lazy("E-mail")),
+        ("registered_at", gettext_lazy("Registered on")),
+    ),
+)

@@ -3,6 +3,8 @@ and the numbers answered stay (attached to the anonymised record, like the refer
 sit beside); words they wrote, the choices they ticked, links not yet used and half-saved
 answers go."""
 
+from django.utils.translation import gettext_lazy
+
 from legami.core.subject_data import SubjectData
 
 
@@ -63,5 +65,17 @@ def referral_outcomes(referral) -> list[dict]:
 
 
 ENTRY = SubjectData(
-    key="questionnaires", export=export, erase=erase, referral_outcomes=referral_outcomes
+    key="questionnaires",
+    export=export,
+    erase=erase,
+    referral_outcomes=referral_outcomes,
+    title=gettext_lazy("Well-being questionnaires"),
+    columns=(
+        ("instrument", gettext_lazy("Questionnaire")),
+        ("timepoint", gettext_lazy("Moment")),
+        ("administered_on", gettext_lazy("Date")),
+        ("score", gettext_lazy("Score")),
+        ("change_from_baseline", gettext_lazy("Change from the start")),
+        ("answers", gettext_lazy("Answers")),
+    ),
 )

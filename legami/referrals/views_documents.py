@@ -224,9 +224,24 @@ def dpo_export_json(request, pk):
 def dpo_export_pdf(request, pk):
     person = _subject(request, pk)
     data = services.subject_export(by=request.user, beneficiary=person)
+    # Each module's part, printed with its own headings (the export keeps the codes).
+    sections = [
+        {
+            "title": entry.title or entry.key,
+            "columns": [heading for _key, heading in entry.columns],
+            "rows": [[row.get(key) for key, _heading in entry.columns] for row in data[entry.key]],
+        }
+        for entry in subject_data.registered()
+        if entry.columns and isinstance(data.get(entry.key), list)
+    ]
     content = render_pdf(
         "referrals/dpo/export_pdf.html",
-        {"data": data, "person": person, "printed_at": timezone.localtime()},
+        {
+            "data": data,
+            "person": person,
+            "printed_at": timezone.localtime(),
+            "sections": sections,
+        },
     )
     return _pdf_response(content, f"person-{person.pk}.pdf")
 

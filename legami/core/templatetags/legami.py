@@ -50,3 +50,64 @@ def bootstrap_widget(field):
     if field.field.required and not isinstance(widget, forms.CheckboxSelectMultiple):
         attrs["aria-required"] = "true"
     return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def when(value):
+    """A moment of an export (ISO text, date or datetime) as the reader writes it: local time,
+    the active language's date ("6 dicembre 2026, 10:30"). Anything else is left as it is."""
+    from datetime import date, datetime
+
+    from django.utils import timezone
+    from django.utils.formats import date_format
+
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
+        except ValueError:
+            return value
+    if isinstance(value, datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return date_format(value, "DATETIME_FORMAT")
+    if isinstance(value, date):
+        return date_format(value, "DATE_FORMAT")
+    return value
+
+
+@register.filter
+def cell(value):
+    """Any value of an export, printed for a person: yes/no, a dash for nothing, dates in
+    words, lists and mappings on one line."""
+    from django.utils.translation import gettext
+
+    if value is None or value == "" or value == [] or value == {}:
+        return "—"
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    if isinstance(value, dict):
+        return "; ".join(f"{key}: {cell(item)}" for key, item in value.items())
+    if isinstance(value, list | tuple):
+        return ", ".join(str(cell(item)) for item in value)
+    return when(value)
+
+
+@register.filter
+def role_words(role: str) -> str:
+    from legami.core.audit_words import role_label
+
+    return role_label(role)
+
+
+@register.filter
+def action_words(action: str) -> str:
+    from legami.core.audit_words import action_label
+
+    return action_label(action)
+
+
+@register.filter
+def purpose_words(purpose: str) -> str:
+    from legami.core.audit_words import purpose_label
+
+    return purpose_label(purpose)

@@ -443,3 +443,41 @@ def test_chase_command_reminds_then_returns_once(care):
     assert late.status == "returned"
     assert waiting.status == "pending" and waiting.reminded_at is not None
     assert run("chase_referrals") == "reminded 0, returned 0"
+
+
+def test_dpo_export_pdf_reads_in_italian_with_every_module_s_part(care):
+    """The art. 15 answer is for the person: dates in words and local time, codes in words, and
+    the parts other modules hold (questionnaires) printed with their own headings. Read back
+    from the PDF itself with pypdf."""
+    from pypdf import PdfReader
+
+    from legami.outcomes import services as outcomes
+    from legami.outcomes.models import Instrument
+
+    referral = closed_with_activity(care)
+    outcomes.response_record(
+        by=None,
+        instrument=Instrument.objects.get(code="who5"),
+        beneficiary=referral.beneficiary,
+        timepoint="baseline",
+        administered_on=timezone.localdate() - timedelta(days=3),
+        answers={1: 3, 2: 3, 3: 2, 4: 4, 5: 1},
+    )
+    client = Client(headers={"accept-language": "it"})
+    client.force_login(care["dpo"])
+    response = client.get(reverse("referrals:dpo_export_pdf", args=[referral.beneficiary.pk]))
+    assert response.status_code == 200
+    reader = PdfReader(io.BytesIO(response.content))
+    text = " ".join(page.extract_text() for page in reader.pages)
+    assert reader.trailer["/Root"]["/Lang"] == "it"
+    assert "Dati personali" in text  # the title, in Italian
+    assert "Coordinamento" in text or "coordinamento" in text  # the care consent, in words
+    assert "Chiuso" in text or "chiuso" in text  # the referral's status, in words
+    assert "Questionari" in text  # the outcomes module's part, with its heading
+    assert "who5" in text.lower()
+    # no machine timestamps (2026-12-06T10:30:00+00:00) left for the person to decode
+    assert "T0" not in text and "+00:00" not in text
+    today = timezone.localdate()
+    months = ["gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto",
+              "settembre", "ottobre", "novembre", "dicembre"]
+    assert months[today.month - 1] in text
