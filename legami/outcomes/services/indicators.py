@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 
 from legami.core.audit import audit
 
-from .models_indicators import Indicator, IndicatorReading, Metric
-from .permissions import policy
+from ..models.indicators import Indicator, IndicatorReading, Metric
+from ..permissions import policy
 
 INDICATOR_FIELDS = (
     "programme",

@@ -12,11 +12,12 @@ from legami.core.permissions import permission_required
 from legami.core.views_helpers import id_param, submit_form
 from legami.network.models import Programme
 
-from . import queries_indicators, services_indicators
-from .forms_builder import IndicatorForm, ReadingForm
-from .models_indicators import Indicator, Metric
-from .permissions import policy
-from .scopes import runs_programme
+from ..forms.builder import IndicatorForm, ReadingForm
+from ..models.indicators import Indicator, Metric
+from ..permissions import policy
+from ..queries import indicators as queries_indicators
+from ..scopes import runs_programme
+from ..services import indicators as services_indicators
 
 
 @require_http_methods(["GET", "POST"])

@@ -16,10 +16,10 @@ from legami.core.crypto import decrypt, encrypt, keyed_hash
 from legami.referrals.models import Beneficiary, ConsentPurpose, Referral
 from legami.referrals.services import active_consents
 
-from . import questions
-from .models import FOLLOW_UPS, Instrument, Mode, Response, SelfCompletionLink, Timepoint
-from .permissions import policy
-from .services import check_can_measure, response_record
+from .. import questions
+from ..models import FOLLOW_UPS, Instrument, Mode, Response, SelfCompletionLink, Timepoint
+from ..permissions import policy
+from ..services import check_can_measure, response_record
 
 
 class LinkUnusable(ValidationError):

@@ -494,7 +494,7 @@ class SelfCompletionLink(models.Model):
         )
 
 
-from .models_evidence import Code, Evidence, EvidenceKind  # noqa: E402, F401
-from .models_indicators import Indicator, IndicatorReading, Metric  # noqa: E402, F401
-from .models_sroi import QuantitySource, SroiAnalysis, SroiOutcome  # noqa: E402, F401
-from .models_surveys import Survey, SurveyAnswer, SurveyResponse  # noqa: E402, F401
+from .evidence import Code, Evidence, EvidenceKind  # noqa: E402, F401
+from .indicators import Indicator, IndicatorReading, Metric  # noqa: E402, F401
+from .sroi import QuantitySource, SroiAnalysis, SroiOutcome  # noqa: E402, F401
+from .surveys import Survey, SurveyAnswer, SurveyResponse  # noqa: E402, F401

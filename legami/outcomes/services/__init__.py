@@ -22,9 +22,9 @@ from legami.referrals.models import (
 )
 from legami.referrals.services import active_consents
 
-from . import questions, scoring
-from .models import FOLLOW_UPS, Answer, Instrument, Mode, Purpose, Response, Timepoint
-from .permissions import policy
+from .. import questions, scoring
+from ..models import FOLLOW_UPS, Answer, Instrument, Mode, Purpose, Response, Timepoint
+from ..permissions import policy
 
 
 def instrument_check(instrument: Instrument) -> None:
@@ -186,7 +186,7 @@ def follow_up_reminders_send(*, today=None) -> int:
     """Tell each link worker, in their language, of the follow-ups falling due for the people
     they hold. Each follow-up is announced once: running this daily (or twice) adds nothing new
     for a follow-up already announced."""
-    from . import queries
+    from .. import queries
 
     referrals = Referral.objects.filter(link_worker__isnull=False, status__in=OPEN_STATUSES)
     sent = 0

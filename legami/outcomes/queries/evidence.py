@@ -3,7 +3,7 @@ within the evidence a user may read (`policy.scope(user, "evidence", ...)`)."""
 
 from django.db.models import Count, Q, QuerySet
 
-from .models_evidence import Code, Evidence
+from ..models.evidence import Code, Evidence
 
 
 def evidence_filtered(

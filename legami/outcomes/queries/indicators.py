@@ -13,10 +13,10 @@ from legami.core.privacy import SMALL_CELL
 from legami.network.models import Programme, ProgrammePartner, Relationship
 from legami.referrals.models import Beneficiary, Enrolment
 
-from .models import Purpose
-from .models_indicators import Indicator, Metric
-from .models_surveys import SurveyResponse
-from .services import TAKING_PART
+from ..models import Purpose
+from ..models.indicators import Indicator, Metric
+from ..models.surveys import SurveyResponse
+from ..services import TAKING_PART
 
 
 def new_ties(programme: Programme, today: date) -> int:

@@ -9,10 +9,10 @@ from django.utils.translation import gettext as _
 from legami.core.audit import audit
 from legami.network.models import Organisation
 
-from . import questions
-from .models import ItemKind, Purpose
-from .models_surveys import Survey, SurveyAnswer, SurveyResponse
-from .permissions import policy
+from .. import questions
+from ..models import ItemKind, Purpose
+from ..models.surveys import Survey, SurveyAnswer, SurveyResponse
+from ..permissions import policy
 
 SURVEY_FIELDS = ("instrument", "title", "programme", "activity", "opens_on", "closes_on")
 

@@ -6,12 +6,12 @@ from django.utils.translation import gettext_lazy as _
 
 from legami.core.widgets import DateInput
 
-from .models import Instrument, InstrumentItem, InstrumentSection, ItemKind, Purpose
-from .models_indicators import Indicator, IndicatorReading
-from .models_surveys import Survey
-from .services_builder import QUESTIONNAIRE_FIELDS, SECTION_FIELDS
-from .services_indicators import INDICATOR_FIELDS
-from .services_surveys import SURVEY_FIELDS
+from ..models import Instrument, InstrumentItem, InstrumentSection, ItemKind, Purpose
+from ..models.indicators import Indicator, IndicatorReading
+from ..models.surveys import Survey
+from ..services.builder import QUESTIONNAIRE_FIELDS, SECTION_FIELDS
+from ..services.indicators import INDICATOR_FIELDS
+from ..services.surveys import SURVEY_FIELDS
 
 DATE = DateInput()
 

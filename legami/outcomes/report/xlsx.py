@@ -10,7 +10,7 @@ from openpyxl.styles import Font
 
 from legami.core.spreadsheets import append_row
 
-from .queries import DIMENSIONS, Impact
+from ..queries import DIMENSIONS, Impact
 
 
 def _figures(change) -> list:

@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 
 from legami.core.audit import audit
 
-from . import questions
-from .models import Instrument, InstrumentItem, InstrumentSection, ItemKind, Purpose
-from .permissions import policy
+from .. import questions
+from ..models import Instrument, InstrumentItem, InstrumentSection, ItemKind, Purpose
+from ..permissions import policy
 
 QUESTIONNAIRE_FIELDS = (
     "name",

@@ -24,17 +24,14 @@ from legami.network.models import Programme
 from legami.referrals.models import ConsentPurpose, Referral
 from legami.referrals.services import active_consents
 
-from . import (
-    queries,
-    queries_priorities,
-    report_pdf,
-    report_xlsx,
-    services,
-    services_links,
-)
-from .forms import AnswersForm, ChooseInstrumentForm, ImpactFilterForm, WorkerResponseForm
-from .models import Instrument, Purpose, Response, Timepoint
-from .permissions import policy
+from .. import queries, services
+from ..forms import AnswersForm, ChooseInstrumentForm, ImpactFilterForm, WorkerResponseForm
+from ..models import Instrument, Purpose, Response, Timepoint
+from ..permissions import policy
+from ..queries import priorities as queries_priorities
+from ..report import pdf as report_pdf
+from ..report import xlsx as report_xlsx
+from ..services import links as services_links
 
 PAGE_GROUPS = 40
 

@@ -10,10 +10,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from legami.core.permissions import permission_required
 from legami.core.views_helpers import submit_form
 
-from . import queries_sroi, services_sroi
-from .forms import SroiAnalysisForm, SroiOutcomeForm
-from .models_sroi import SroiAnalysis, SroiOutcome
-from .permissions import policy
+from ..forms import SroiAnalysisForm, SroiOutcomeForm
+from ..models.sroi import SroiAnalysis, SroiOutcome
+from ..permissions import policy
+from ..queries import sroi as queries_sroi
+from ..services import sroi as services_sroi
 
 SENSITIVITY_LABELS = {
     "base": gettext_lazy("as entered"),

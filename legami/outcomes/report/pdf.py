@@ -8,8 +8,8 @@ from django.utils import timezone
 from legami.core import pdf
 from legami.core.privacy import SMALL_CELL
 
-from . import queries_indicators
-from .queries import DIMENSIONS, Impact, ImpactRow
+from ..queries import DIMENSIONS, Impact, ImpactRow
+from ..queries import indicators as queries_indicators
 
 WIDTH, ROW, LABEL = 640, 26, 220
 

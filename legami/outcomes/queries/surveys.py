@@ -9,8 +9,8 @@ from django.utils import timezone
 from legami.network.models import Organisation, ProgrammePartner
 from legami.network.queries import organisations_of
 
-from .models import ItemKind, Purpose
-from .models_surveys import Survey, SurveyAnswer, SurveyResponse
+from ..models import ItemKind, Purpose
+from ..models.surveys import Survey, SurveyAnswer, SurveyResponse
 
 QUOTES_SHOWN = 50
 

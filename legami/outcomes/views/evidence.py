@@ -11,11 +11,12 @@ from legami.core.audit import audit_shown
 from legami.core.permissions import permission_required
 from legami.core.views_helpers import add_service_errors, submit_form
 
-from . import queries_evidence, services_evidence
-from .forms import CodeForm, EvidenceFilterForm, EvidenceForm
-from .models_evidence import Evidence
-from .permissions import policy
-from .scopes import programmes_with_evidence
+from ..forms import CodeForm, EvidenceFilterForm, EvidenceForm
+from ..models.evidence import Evidence
+from ..permissions import policy
+from ..queries import evidence as queries_evidence
+from ..scopes import programmes_with_evidence
+from ..services import evidence as services_evidence
 
 RECORDS_SHOWN = 50
 

@@ -4,11 +4,11 @@ from django.utils.translation import gettext_lazy as _
 
 from legami.core.widgets import DateInput
 
-from . import questions
-from .models import Instrument, ItemKind, Purpose, Timepoint
-from .models_evidence import Code, Evidence
-from .models_sroi import SroiAnalysis, SroiOutcome
-from .services_sroi import ANALYSIS_FIELDS, OUTCOME_FIELDS
+from .. import questions
+from ..models import Instrument, ItemKind, Purpose, Timepoint
+from ..models.evidence import Code, Evidence
+from ..models.sroi import SroiAnalysis, SroiOutcome
+from ..services.sroi import ANALYSIS_FIELDS, OUTCOME_FIELDS
 
 
 def item_field_name(number: int) -> str:

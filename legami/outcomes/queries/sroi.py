@@ -6,9 +6,9 @@ from django.db.models import Q
 
 from legami.referrals.models import Referral, ReferralEvent, Status
 
-from . import sroi
-from .models import Instrument, Response, Timepoint
-from .models_sroi import QuantitySource, SroiAnalysis, SroiOutcome
+from .. import sroi
+from ..models import Instrument, Response, Timepoint
+from ..models.sroi import QuantitySource, SroiAnalysis, SroiOutcome
 
 TOOK_PART = (Status.ENGAGED, Status.COMPLETED)
 

@@ -13,7 +13,7 @@ from legami.core.crypto import EncryptedTextField
 from legami.directory.models import Activity
 from legami.network.models import Organisation, Programme
 
-from .models import Instrument, InstrumentItem
+from . import Instrument, InstrumentItem
 
 
 class Survey(models.Model):

@@ -17,13 +17,14 @@ from legami.core.permissions import permission_required
 from legami.core.views_helpers import add_service_errors, submit_form
 from legami.network.models import Organisation
 
-from . import queries_surveys, services_surveys
-from .forms import AnswersForm
-from .forms_builder import OrganisationForm, SurveyForm
-from .models import Purpose
-from .models_surveys import Survey
-from .permissions import policy
-from .scopes import activities_surveyed, programmes_surveyed
+from ..forms import AnswersForm
+from ..forms.builder import OrganisationForm, SurveyForm
+from ..models import Purpose
+from ..models.surveys import Survey
+from ..permissions import policy
+from ..queries import surveys as queries_surveys
+from ..scopes import activities_surveyed, programmes_surveyed
+from ..services import surveys as services_surveys
 
 # Answers sent per connection per hour: a whole room on the venue's Wi-Fi shares one address.
 FEEDBACK_LIMIT = 200

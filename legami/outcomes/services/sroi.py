@@ -6,8 +6,8 @@ from django.utils.translation import gettext as _
 
 from legami.core.audit import audit
 
-from .models_sroi import QuantitySource, SroiAnalysis, SroiOutcome
-from .permissions import policy
+from ..models.sroi import QuantitySource, SroiAnalysis, SroiOutcome
+from ..permissions import policy
 
 ANALYSIS_FIELDS = ("programme", "title", "investment", "investment_note", "discount_rate")
 OUTCOME_FIELDS = (

@@ -14,9 +14,9 @@ from legami.core.permissions import PolicyPermission
 from legami.network.models import Programme
 from legami.referrals.models import Referral
 
-from . import queries, questions, services
-from .models import Instrument, InstrumentItem, InterpretationBand, Purpose, Response, Timepoint
-from .permissions import policy
+from .. import queries, questions, services
+from ..models import Instrument, InstrumentItem, InterpretationBand, Purpose, Response, Timepoint
+from ..permissions import policy
 
 ID_PATTERN = r"[0-9]+"
 
@@ -295,7 +295,7 @@ router.register(
 router.register("impact", ImpactViewSet, basename="outcomes-impact")
 
 
-from .api_organisations import IndicatorViewSet, SurveyViewSet  # noqa: E402
+from .organisations import IndicatorViewSet, SurveyViewSet  # noqa: E402
 
 router.register("surveys", SurveyViewSet, basename="outcomes-survey")
 router.register("indicators", IndicatorViewSet, basename="outcomes-indicator")

@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 
 from legami.core.audit import audit
 
-from .models_evidence import Code, Evidence
-from .permissions import policy
+from ..models.evidence import Code, Evidence
+from ..permissions import policy
 
 EVIDENCE_FIELDS = ("programme", "kind", "collected_on", "setting", "participants", "text")
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from legami.accounts.permissions import policy as accounts_policy
 from legami.core.audit import audit
 
-from .models import Instrument, InstrumentItem, InterpretationBand
+from ..models import Instrument, InstrumentItem, InterpretationBand
 
 INSTRUMENT_FIELDS = ("name", "name_en", "name_fr", "licence", "source", "is_active")
 ITEM_TEXT_FIELDS = ("text", "text_en", "text_fr")

@@ -13,11 +13,13 @@ from legami.core.privacy import SMALL_CELL
 from legami.core.views_helpers import id_param
 from legami.network.models import Organisation, Programme
 
-from . import queries_indicators, queries_surveys, services_surveys
-from .models import Purpose
-from .models_indicators import Indicator
-from .models_surveys import Survey
-from .permissions import policy
+from ..models import Purpose
+from ..models.indicators import Indicator
+from ..models.surveys import Survey
+from ..permissions import policy
+from ..queries import indicators as queries_indicators
+from ..queries import surveys as queries_surveys
+from ..services import surveys as services_surveys
 
 
 class SurveySerializer(serializers.ModelSerializer):

@@ -32,9 +32,9 @@ from legami.referrals.models import Beneficiary, Gender, Referral
 from legami.referrals.research import in_research
 from legami.territory.models import Comune, InnerAreaClass
 
-from . import stats
-from .models import FOLLOW_UPS, Instrument, Response, Timepoint
-from .permissions import policy
+from .. import stats
+from ..models import FOLLOW_UPS, Instrument, Response, Timepoint
+from ..permissions import policy
 
 DIMENSIONS = {
     "programme": _("Programme"),

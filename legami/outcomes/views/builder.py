@@ -10,11 +10,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from legami.core.permissions import permission_required
 from legami.core.views_helpers import submit_form
 
-from . import questions, services_builder
-from .forms import AnswersForm
-from .forms_builder import ItemForm, PublishForm, QuestionnaireForm, SectionForm
-from .models import Instrument, InstrumentItem
-from .permissions import policy
+from .. import questions
+from ..forms import AnswersForm
+from ..forms.builder import ItemForm, PublishForm, QuestionnaireForm, SectionForm
+from ..models import Instrument, InstrumentItem
+from ..permissions import policy
+from ..services import builder as services_builder
 
 
 def _instrument(request, pk) -> Instrument:
