@@ -13,7 +13,8 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from legami.core.crypto import EncryptedTextField
-from legami.directory.models import Activity, TaxonomyTerm, _localised
+from legami.core.i18n import localised
+from legami.directory.models import Activity, TaxonomyTerm
 from legami.referrals.models import Beneficiary, Referral
 from legami.territory.models import Comune
 
@@ -107,11 +108,11 @@ class Instrument(models.Model):
 
     @property
     def localised_name(self) -> str:
-        return _localised(self, "name")
+        return localised(self, "name")
 
     @property
     def localised_instructions(self) -> str:
-        return _localised(self, "instructions")
+        return localised(self, "instructions")
 
     def answer_label(self, value: int) -> str:
         return _label_in_language(self.answer_labels.get(str(value)))
@@ -181,7 +182,7 @@ class InstrumentSection(models.Model):
 
     @property
     def localised_title(self) -> str:
-        return _localised(self, "title")
+        return localised(self, "title")
 
 
 class InstrumentItem(models.Model):
@@ -231,7 +232,7 @@ class InstrumentItem(models.Model):
 
     @property
     def localised_text(self) -> str:
-        return _localised(self, "text")
+        return localised(self, "text")
 
     def option_label(self, value) -> str:
         for option in self.options:
@@ -271,7 +272,7 @@ class InterpretationBand(models.Model):
 
     @property
     def localised_label(self) -> str:
-        return _localised(self, "label")
+        return localised(self, "label")
 
 
 class Timepoint(models.TextChoices):

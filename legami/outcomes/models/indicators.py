@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from legami.directory.models import _localised
+from legami.core.i18n import localised
 from legami.network.models import Programme
 
 
@@ -66,7 +66,7 @@ class Indicator(models.Model):
 
     @property
     def localised_name(self) -> str:
-        return _localised(self, "name")
+        return localised(self, "name")
 
 
 class IndicatorReading(models.Model):
