@@ -147,8 +147,9 @@ def test_a_provider_answers_for_its_organisation_and_the_admin_tracks_indicators
     care, open_page, journey
 ):
     from legami.network.models import ProgrammePartner
-    from legami.outcomes import services_builder, services_surveys
     from legami.outcomes.models import Indicator, SurveyResponse
+    from legami.outcomes.services import builder as services_builder
+    from legami.outcomes.services import surveys as services_surveys
 
     ProgrammePartner.objects.create(programme=care["programme"], organisation=care["association"])
     draft = services_builder.questionnaire_create(

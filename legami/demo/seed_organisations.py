@@ -15,8 +15,10 @@ from django.utils import timezone
 from legami.accounts.models import User
 from legami.directory.models import Activity
 from legami.network.models import Programme
-from legami.outcomes import services_builder, services_indicators, services_surveys
 from legami.outcomes.models import Instrument
+from legami.outcomes.services import builder as services_builder
+from legami.outcomes.services import indicators as services_indicators
+from legami.outcomes.services import surveys as services_surveys
 
 SURVEY_NAME = "Mappatura delle organizzazioni della rete (esempio)"
 FEEDBACK_NAME = "Com'è andata? Feedback sull'incontro (esempio)"

@@ -232,8 +232,8 @@ def _sroi_example() -> None:
     from django.db.models import Sum
 
     from legami.network.models import Funding
-    from legami.outcomes import services_sroi
     from legami.outcomes.models import SroiAnalysis
+    from legami.outcomes.services import sroi as services_sroi
 
     programme = Programme.objects.filter(name="Comunità resilienti").first()
     admin = User.objects.filter(role="territory_admin", is_demo=True).first()

@@ -10,9 +10,9 @@ import uuid
 
 from django.db import models
 from django.db.models import F, Q
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from legami.core.i18n import localised
 from legami.network.models import Organisation
 from legami.territory.models import Comune
 
@@ -44,7 +44,7 @@ class Taxonomy(models.Model):
 
     @property
     def label(self) -> str:
-        return _localised(self, "name")
+        return localised(self, "name")
 
 
 class TaxonomyTerm(models.Model):
@@ -82,17 +82,7 @@ class TaxonomyTerm(models.Model):
 
     @property
     def label(self) -> str:
-        return _localised(self, "name")
-
-
-def _localised(obj, field: str) -> str:
-    """The label in the active language, falling back to Italian, the complete one."""
-    language = (translation.get_language() or "it")[:2]
-    if language != "it":
-        value = getattr(obj, f"{field}_{language}", "")
-        if value:
-            return value
-    return getattr(obj, field)
+        return localised(self, "name")
 
 
 class Place(models.Model):

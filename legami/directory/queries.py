@@ -26,6 +26,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from legami.core.geo import KM_PER_DEGREE_LATITUDE, KM_PER_DEGREE_LONGITUDE_AT_EQUATOR, bounding_box
 from legami.territory.models import Comune
 from legami.territory.queries import close_comune_name
 
@@ -34,10 +35,6 @@ from .models import Activity, ActivityStatus, Place, Schedule, Taxonomy, Taxonom
 from .scopes import activities_editable, activities_in_territory, places_editable
 from .services import REVERIFY_AFTER, VOCABULARY_VERSION_KEY
 
-# On the sphere of mean Earth radius (6371.0088 km), one degree is 111.195 km of latitude,
-# and as much of longitude times the cosine of the latitude.
-KM_PER_DEGREE_LATITUDE = 2 * math.pi * 6371.0088 / 360
-KM_PER_DEGREE_LONGITUDE_AT_EQUATOR = KM_PER_DEGREE_LATITUDE
 TIME_BANDS = {
     "morning": (time(0, 0), time(11, 59, 59)),
     "afternoon": (time(12, 0), time(17, 59, 59)),
@@ -245,16 +242,6 @@ def _text_filter(activities: QuerySet, query_text: str) -> QuerySet:
     )
 
 
-def _bounding_box(origin, radius_km: float) -> Q:
-    latitude, longitude = origin
-    d_lat = radius_km / KM_PER_DEGREE_LATITUDE
-    d_lon = radius_km / (KM_PER_DEGREE_LONGITUDE_AT_EQUATOR * math.cos(math.radians(latitude)))
-    return Q(
-        place__latitude__range=(latitude - d_lat, latitude + d_lat),
-        place__longitude__range=(longitude - d_lon, longitude + d_lon),
-    )
-
-
 def _squared_distance(origin):
     """Distance in km, squared, on the local plane: within a province the error is under
     0.5%, and it needs only arithmetic, which both databases index-scan and sort."""
@@ -263,15 +250,6 @@ def _squared_distance(origin):
     dy = (F("place__latitude") - latitude) * KM_PER_DEGREE_LATITUDE
     dx = (F("place__longitude") - longitude) * k_lon
     return dy * dy + dx * dx
-
-
-def distance_km(origin, latitude, longitude) -> float | None:
-    if origin is None or latitude is None:
-        return None
-    k_lon = KM_PER_DEGREE_LONGITUDE_AT_EQUATOR * math.cos(math.radians(origin[0]))
-    dy = (latitude - origin[0]) * KM_PER_DEGREE_LATITUDE
-    dx = (longitude - origin[1]) * k_lon
-    return math.sqrt(dx * dx + dy * dy)
 
 
 def _filter(search: ActivitySearch, terms: list[TaxonomyTerm]) -> QuerySet:
@@ -288,7 +266,7 @@ def _filter(search: ActivitySearch, terms: list[TaxonomyTerm]) -> QuerySet:
         )
     origin = search.origin
     if search.radius_km and origin is not None:
-        activities = activities.filter(_bounding_box(origin, search.radius_km))
+        activities = activities.filter(bounding_box(origin, search.radius_km))
         activities = activities.alias(distance2=_squared_distance(origin)).filter(
             distance2__lte=search.radius_km**2
         )

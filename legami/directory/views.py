@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 from icalendar import Calendar, Event, vRecur
 
 from legami.core import modules
+from legami.core.geo import distance_km
 from legami.core.permissions import permission_required
 from legami.core.spreadsheets import csv_response, xlsx_response
 
@@ -73,9 +74,7 @@ def search(request):
     origin = search.origin
     for activity in page:
         place = activity.place
-        activity.distance = (
-            queries.distance_km(origin, place.latitude, place.longitude) if place else None
-        )
+        activity.distance = distance_km(origin, place.latitude, place.longitude) if place else None
         activity.domain_terms = [
             t for t in activity.terms.all() if t.taxonomy.code == Taxonomy.DOMAIN
         ]

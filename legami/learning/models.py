@@ -10,7 +10,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from legami.directory.models import _localised
+from legami.core.i18n import localised
 from legami.network.models import Organisation, Programme
 from legami.territory.models import Comune
 
@@ -55,7 +55,7 @@ class Course(models.Model):
 
     @property
     def localised_title(self) -> str:
-        return _localised(self, "title")
+        return localised(self, "title")
 
 
 class TrainingSession(models.Model):

@@ -2,7 +2,7 @@ from django.utils.translation import gettext_lazy as _
 
 from legami.core.modules import Entry, Manifest
 from legami.core.roles import ANONYMOUS, CITIZEN
-from legami.outcomes.models_indicators import Metric
+from legami.outcomes.models import Metric
 
 from . import subject
 from .permissions import policy

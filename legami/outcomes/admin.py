@@ -8,8 +8,8 @@ from django.contrib import admin
 
 from legami.core.admin import AuditedReadOnlyAdmin
 
-from . import services_instruments
 from .models import Answer, Instrument, InstrumentItem, InterpretationBand, Response
+from .services import instruments as services_instruments
 
 
 class ItemInline(admin.TabularInline):

@@ -1,14 +1,11 @@
 from django.urls import path
 
-from . import (
-    api,
-    views,
-    views_builder,
-    views_evidence,
-    views_indicators,
-    views_sroi,
-    views_surveys,
-)
+from . import api, views
+from .views import builder as views_builder
+from .views import evidence as views_evidence
+from .views import indicators as views_indicators
+from .views import sroi as views_sroi
+from .views import surveys as views_surveys
 
 app_name = "outcomes"
 

@@ -14,8 +14,8 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from legami.core.geo import bounding_box, distance_km
 from legami.directory.models import Activity, ActivityStatus, Schedule
-from legami.directory.queries import _bounding_box, distance_km
 from legami.territory.models import Comune
 from legami.territory.text import described
 
@@ -143,7 +143,7 @@ def suggest(referral: Referral, *, limit: int = 20) -> list[Suggestion]:
         )
     )
     if origin is not None:
-        candidates = candidates.filter(_bounding_box(origin, MAX_DISTANCE_KM) | Q(place=None))
+        candidates = candidates.filter(bounding_box(origin, MAX_DISTANCE_KM) | Q(place=None))
     else:
         candidates = candidates.filter(
             Q(place__comune=comune) | Q(place=None, organisation__comune=comune)

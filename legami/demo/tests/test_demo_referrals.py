@@ -130,8 +130,8 @@ def test_demo_questionnaires_fill_the_impact_dashboard_once(client):
 
 @pytest.mark.django_db
 def test_demo_sroi_example_is_valued_from_live_data():
-    from legami.outcomes import queries_sroi
     from legami.outcomes.models import SroiAnalysis
+    from legami.outcomes.queries import sroi as queries_sroi
 
     call_command("load_demo", stdout=io.StringIO())
     analysis = SroiAnalysis.objects.get()

@@ -12,7 +12,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from legami.directory import queries
+from legami.core import geo
 from legami.directory.models import TaxonomyTerm
 from legami.territory.models import Comune
 
@@ -128,7 +128,7 @@ def test_within_a_distance_of_a_comune_sorted_by_distance(offer, client):
 def test_distances_agree_with_the_haversine_formula(world):
     origin = (42.8713, 11.5410)
     for target in [(42.8890, 11.5440), (43.0497, 10.8886), (42.7635, 11.1124)]:
-        ours = queries.distance_km(origin, *target)
+        ours = geo.distance_km(origin, *target)
         assert ours == pytest.approx(_haversine(origin, target), rel=0.002)
 
 

@@ -290,7 +290,8 @@ def test_a_mail_server_down_does_not_undo_the_registration(
 
 
 def test_people_trained_feed_the_competences_indicator(course, geography, world):
-    from legami.outcomes import queries_indicators, services_indicators
+    from legami.outcomes.queries import indicators as queries_indicators
+    from legami.outcomes.services import indicators as services_indicators
 
     first, second = _session(course, geography, capacity=5), _session(course, geography, days=12)
     for session, emails in ((first, ["a@x.it", "b@x.it", "c@x.it"]), (second, ["a@x.it"])):

@@ -110,8 +110,10 @@ def _built():
     """A published organisation survey open to every organisation, an open event-feedback
     round and a manual indicator."""
     from legami.network.models import Organisation, Programme, ProgrammePartner
-    from legami.outcomes import services_builder, services_indicators, services_surveys
     from legami.outcomes.models import Indicator, Survey
+    from legami.outcomes.services import builder as services_builder
+    from legami.outcomes.services import indicators as services_indicators
+    from legami.outcomes.services import surveys as services_surveys
 
     survey = Survey.objects.filter(token__isnull=True).first()
     if survey is None:

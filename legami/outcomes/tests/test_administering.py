@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from legami.core.models import Notification
-from legami.outcomes import services, services_links
+from legami.outcomes import services
 from legami.outcomes.models import Instrument, Response, SelfCompletionLink
+from legami.outcomes.services import links as services_links
 from legami.referrals.services import consent_withdraw
 
 from .test_responses import record

@@ -7,8 +7,9 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from legami.outcomes import services, services_builder
+from legami.outcomes import services
 from legami.outcomes.models import Answer, Instrument, InstrumentItem, Response
+from legami.outcomes.services import builder as services_builder
 from legami.referrals.tests.conftest import engage
 
 pytestmark = pytest.mark.django_db

@@ -241,8 +241,9 @@ def test_pdf_report_holds_the_figures_and_the_chart(client, care, monkeypatch):
 
 
 def test_chart_of_the_pdf_marks_zero_and_every_group(care):
-    from legami.outcomes import queries, report_pdf
+    from legami.outcomes import queries
     from legami.outcomes.models import Response
+    from legami.outcomes.report import pdf as report_pdf
 
     _people(care, 6, gender="female", seed=19)
     _people(care, 6, gender="male", seed=20)
@@ -299,7 +300,7 @@ def test_ons4_is_compared_one_question_at_a_time_against_scipy(client, care):
 
 def test_a_programmes_pdf_report_adds_its_organisation_indicators(client, care, monkeypatch):
     from legami.core import pdf
-    from legami.outcomes import services_indicators
+    from legami.outcomes.services import indicators as services_indicators
 
     drawn = []
     monkeypatch.setattr(pdf, "html_to_pdf", lambda html: drawn.append(html) or b"%PDF-")

@@ -13,8 +13,9 @@ from legami.core import roles
 from legami.core.models import AuditEvent
 from legami.network import services as network
 from legami.network.models import Membership, Person
-from legami.outcomes import queries_evidence, services_evidence
 from legami.outcomes.models import Code, Evidence
+from legami.outcomes.queries import evidence as queries_evidence
+from legami.outcomes.services import evidence as services_evidence
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from legami.network.models import Organisation, ProgrammePartner, Relationship
-from legami.outcomes import queries_indicators, services_indicators
 from legami.outcomes.models import Indicator, IndicatorReading
+from legami.outcomes.queries import indicators as queries_indicators
+from legami.outcomes.services import indicators as services_indicators
 from legami.referrals import services as referrals
 from legami.referrals.models import Enrolment, Referral
 from legami.referrals.tests.conftest import person_data

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from legami.directory.models import TaxonomyTerm
-from legami.outcomes import queries_priorities
+from legami.outcomes.queries import priorities as queries_priorities
 from legami.referrals import services
 from legami.referrals.models import Referral
 from legami.referrals.tests.conftest import person_data

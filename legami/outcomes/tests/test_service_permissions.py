@@ -14,16 +14,14 @@ from legami.core import roles
 from legami.core.tests.service_permissions import as_every_persona, expected, outcome
 from legami.network import services as network
 from legami.network.models import Membership, Person, ProgrammePartner
-from legami.outcomes import (
-    services,
-    services_builder,
-    services_evidence,
-    services_indicators,
-    services_links,
-    services_sroi,
-    services_surveys,
-)
+from legami.outcomes import services
 from legami.outcomes.models import Instrument, SroiOutcome
+from legami.outcomes.services import builder as services_builder
+from legami.outcomes.services import evidence as services_evidence
+from legami.outcomes.services import indicators as services_indicators
+from legami.outcomes.services import links as services_links
+from legami.outcomes.services import sroi as services_sroi
+from legami.outcomes.services import surveys as services_surveys
 from legami.outcomes.tests.test_sroi import OUTCOME
 from legami.referrals.models import Beneficiary
 from legami.referrals.services import consent_give

@@ -9,8 +9,10 @@ from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
-from legami.outcomes import queries_sroi, services_sroi, sroi
+from legami.outcomes import sroi
 from legami.outcomes.models import SroiAnalysis, SroiOutcome
+from legami.outcomes.queries import sroi as queries_sroi
+from legami.outcomes.services import sroi as services_sroi
 
 
 def closed_form(quantity, proxy, years, dw, at, dp, drop, rate):

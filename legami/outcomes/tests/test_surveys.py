@@ -11,8 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from legami.network.models import Membership, Person, ProgrammePartner
-from legami.outcomes import queries_surveys, services_builder, services_surveys
 from legami.outcomes.models import SurveyAnswer, SurveyResponse
+from legami.outcomes.queries import surveys as queries_surveys
+from legami.outcomes.services import builder as services_builder
+from legami.outcomes.services import surveys as services_surveys
 
 pytestmark = pytest.mark.django_db
 
@@ -247,7 +249,7 @@ def test_a_territory_admin_reads_only_the_surveys_of_programmes_it_runs(client, 
 
 
 def test_one_connection_cannot_flood_event_feedback(client, care, monkeypatch):
-    from legami.outcomes import views_surveys
+    from legami.outcomes.views import surveys as views_surveys
 
     monkeypatch.setattr(views_surveys, "FEEDBACK_LIMIT", 2)
     survey = _survey("event")
