@@ -15,6 +15,7 @@ policy = Policy(
         ),
         "own_registrations": only(
             CITIZEN,
+            superuser=False,  # "mine" is a person's own; the superuser's would be everyone's
             scope=registrations_of_user,
             description="See the sessions one registered for while signed in",
         ),

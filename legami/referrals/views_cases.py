@@ -124,6 +124,7 @@ def referral_create(request):
                 referral = services.referral_add_to_open(
                     by=request.user,
                     referral=target,
+                    person=data["person"],
                     reasons=data["reasons"],
                     reason_text=data["reason_text"],
                 )

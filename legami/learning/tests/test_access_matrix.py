@@ -14,7 +14,8 @@ MATRIX = {
     "learning:archive": EVERYONE,
     "learning:session": EVERYONE,
     "learning:session_calendar": EVERYONE,
-    "learning:mine": signed_in({"citizen"}),
+    # A person's own registrations: the superuser has none of their own to see.
+    "learning:mine": {**signed_in({"citizen"}), "superuser": 403},
     "learning:manage": signed_in({"territory_admin"}),
     "learning:session_manage": signed_in({"territory_admin"}),
     "learning:session_cancel": dict.fromkeys(EVERY_CALLER, 405),

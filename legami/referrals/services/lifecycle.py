@@ -35,7 +35,13 @@ from ..notify import notify
 from ..permissions import policy
 from ..scopes import member_organisations
 from ..workdays import add_working_days
-from .people import actor_label, beneficiary_find_or_create, clean_beneficiary, consent_record
+from .people import (
+    actor_label,
+    beneficiary_find_or_create,
+    clean_beneficiary,
+    consent_record,
+    find_duplicate,
+)
 from .timeline import NEEDS_REASON, check_transition, record_transition
 
 # What the referrer is told at each step (the closed loop); no health detail in the subject.
@@ -207,12 +213,18 @@ def _refuse_if_open(by, beneficiary: Beneficiary) -> None:
 
 
 @transaction.atomic
-def referral_add_to_open(*, by, referral: Referral, reasons=(), reason_text: str = "") -> Referral:
+def referral_add_to_open(
+    *, by, referral: Referral, person: dict, reasons=(), reason_text: str = ""
+) -> Referral:
     """The prescriber adds the needs and words of a new request to the person's open referral
-    instead of opening a second one; the link workers are told."""
+    instead of opening a second one; the link workers are told. `person` is who the prescriber
+    is referring: the referral must be the one the check of referral_create named for them, so
+    that no other referral of the organisation can be written to."""
     policy.authorize(by, "refer")
     mine = policy.scope(by, "view", Referral.objects.filter(pk=referral.pk))
     if by is not None and not mine.exists():
+        raise Http404
+    if find_duplicate(clean_beneficiary(dict(person))) != referral.beneficiary:
         raise Http404
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     if referral.status not in OPEN_STATUSES:
@@ -225,7 +237,11 @@ def referral_add_to_open(*, by, referral: Referral, reasons=(), reason_text: str
         referral.reasons.add(*terms)
     if text:
         stamp = date_format(timezone.localdate())
-        addition = _("Added on %(date)s: %(text)s") % {"date": stamp, "text": text}
+        addition = _("Added on %(date)s by %(who)s: %(text)s") % {
+            "date": stamp,
+            "who": actor_label(by),
+            "text": text,
+        }
         parts = (referral.reason_text, addition)
         referral.reason_text = "\n\n".join(part for part in parts if part)
         referral.save(update_fields=["reason_text"])

@@ -278,8 +278,17 @@ def _anonymise(beneficiary: Beneficiary, now) -> None:
         referral.what_matters = ""
         referral.goals = ""
         referral.closure_reason = referral.closure_reason and _("anonymised")
+        # The activity whose page they asked from (a support group) says something of them.
+        referral.activity_of_interest = None
         referral.save(
-            update_fields=["reason_text", "risks", "what_matters", "goals", "closure_reason"]
+            update_fields=[
+                "reason_text",
+                "risks",
+                "what_matters",
+                "goals",
+                "closure_reason",
+                "activity_of_interest",
+            ]
         )
         referral.events.update(note="", by_label="")
     Attendance.objects.filter(enrolment__referral__beneficiary=beneficiary).update(

@@ -64,6 +64,7 @@ def test_adding_to_the_open_referral_keeps_one_story(care):
     services.referral_add_to_open(
         by=care["prescriber"],
         referral=care["referral"],
+        person=person_data(care["arcidosso"]),
         reasons=[isolation],
         reason_text="Ha smesso di uscire.",
     )
@@ -77,10 +78,40 @@ def test_adding_to_the_open_referral_keeps_one_story(care):
 def test_adding_is_refused_to_others_and_when_empty(care):
     with pytest.raises(Http404):
         services.referral_add_to_open(
-            by=care["outside_prescriber"], referral=care["referral"], reason_text="x"
+            by=care["outside_prescriber"],
+            referral=care["referral"],
+            person=person_data(care["arcidosso"]),
+            reason_text="x",
         )
     with pytest.raises(ValidationError):
-        services.referral_add_to_open(by=care["prescriber"], referral=care["referral"])
+        services.referral_add_to_open(
+            by=care["prescriber"],
+            referral=care["referral"],
+            person=person_data(care["arcidosso"]),
+        )
+
+
+def test_only_the_referral_named_for_the_person_typed_can_be_written_to(care):
+    """A colleague cannot point the "add" choice at another person's open referral of the
+    organisation: the referral must belong to the person on the form."""
+    someone_else = person_data(
+        care["arcidosso"], first_name="Gino", last_name="Bianchi", tax_code="", phone="333 1"
+    )
+    with pytest.raises(Http404):
+        services.referral_add_to_open(
+            by=care["prescriber"],
+            referral=care["referral"],
+            person=someone_else,
+            reason_text="Scritto sulla persona sbagliata.",
+        )
+    client = signed_in(care["prescriber"])
+    data = form_data(care, first_name="Gino", last_name="Bianchi", reason_text="Altro.")
+    response = client.post(
+        reverse("referrals:create"),
+        {**data, "open_referral": "add", "open_pk": care["referral"].pk},
+    )
+    assert response.status_code == 404
+    assert "Altro." not in Referral.objects.get(pk=care["referral"].pk).reason_text
 
 
 def test_the_form_offers_both_choices_then_adds(care):
