@@ -15,7 +15,7 @@ this module:
 """
 
 import csv
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from django.utils.functional import Promise
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
@@ -121,3 +121,30 @@ def xlsx_response(filename: str, title: str, rows: Iterable[Iterable]):
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+# Downloads of a public table per connection and hour: enough for anyone's work, too few to
+# keep the server busy building spreadsheets for a script.
+DOWNLOADS_PER_HOUR = 30
+
+
+def table_download(request, export: str, *, filename: str, title: str, rows: Callable):
+    """The CSV or XLSX of a table a page shows (`export` is "csv" or "xlsx"), counted against
+    the connection's hourly downloads; `rows()` is only built when one is left."""
+    from django.http import HttpResponse
+    from django.utils.translation import gettext
+
+    from . import ratelimit
+
+    if ratelimit.take(request, {"table-download": DOWNLOADS_PER_HOUR}) is None:
+        return HttpResponse(
+            gettext(
+                "Too many downloads from this connection in the last hour: please try again "
+                "later."
+            ),
+            status=429,
+            content_type="text/plain; charset=utf-8",
+        )
+    if export == "csv":
+        return csv_response(f"{filename}.csv", rows())
+    return xlsx_response(f"{filename}.xlsx", title, rows())

@@ -15,7 +15,7 @@ from icalendar import Calendar, Event, vRecur
 from legami.core import modules
 from legami.core.geo import distance_km
 from legami.core.permissions import permission_required
-from legami.core.spreadsheets import csv_response, xlsx_response
+from legami.core.spreadsheets import table_download
 
 from . import queries, recurrence, services
 from .forms import ActivitySearchForm
@@ -56,10 +56,13 @@ def search(request):
     form, search, terms = _search_form(request)
     export = request.GET.get("export")
     if export in ("csv", "xlsx"):
-        rows = queries.search_export_rows(queries.search_activities(search, terms))
-        if export == "csv":
-            return csv_response("attivita.csv", rows)
-        return xlsx_response("attivita.xlsx", _("Activities"), rows)
+        return table_download(
+            request,
+            export,
+            filename="attivita",
+            title=_("Activities"),
+            rows=lambda: queries.search_export_rows(queries.search_activities(search, terms)),
+        )
     # The page shows none of these long columns; leaving them in the database keeps the rows
     # that the count and the sort visit small.
     activities = queries.search_activities(search, terms).defer(

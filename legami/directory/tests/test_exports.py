@@ -94,7 +94,8 @@ def test_the_page_links_the_downloads_with_its_filters(client, world):
 
 def test_queries_do_not_grow_with_the_rows(client, world, personas, django_assert_max_num_queries):
     url = reverse("directory:search")
-    with django_assert_max_num_queries(20) as few:
+    # The hourly count of downloads lives in the shared cache (the database cache here).
+    with django_assert_max_num_queries(20 + 16) as few:
         _csv(client.get(url, {"export": "csv"}))
     for n in range(15):
         activity = _published(world, personas, f"Gruppo {n}", is_free=False)
@@ -112,3 +113,20 @@ def test_queries_do_not_grow_with_the_rows(client, world, personas, django_asser
     assert len(rows) == 17
     with django_assert_max_num_queries(len(few.captured_queries)):
         _xlsx(client.get(url, {"export": "xlsx"}))
+
+
+@pytest.mark.shared_cache
+def test_downloads_are_counted_per_connection_and_hour(client, world):
+    """Public tables, but building spreadsheets costs the server: a connection has
+    DOWNLOADS_PER_HOUR of them, then a clear 429; the page itself still answers."""
+    from legami.core.spreadsheets import DOWNLOADS_PER_HOUR
+
+    url = reverse("directory:search")
+    for _ in range(DOWNLOADS_PER_HOUR):
+        assert client.get(url, {"export": "csv"}).status_code == 200
+    refused = client.get(url, {"export": "xlsx"})
+    assert refused.status_code == 429
+    assert "Too many downloads" in refused.content.decode()
+    assert client.get(url).status_code == 200
+    other = client.get(url, {"export": "csv"}, REMOTE_ADDR="192.0.2.9")
+    assert other.status_code == 200

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from legami.core.audit import audit, audit_shown
 from legami.core.permissions import permission_required
-from legami.core.spreadsheets import csv_response, xlsx_response
+from legami.core.spreadsheets import table_download
 from legami.core.views_helpers import paginate, submit_form
 
 from .. import queries, services
@@ -38,10 +38,13 @@ def organisation_list(request):
     )
     export = request.GET.get("export")
     if export in ("csv", "xlsx"):
-        rows = queries.organisation_export_rows(organisations)
-        if export == "csv":
-            return csv_response("organizzazioni.csv", rows)
-        return xlsx_response("organizzazioni.xlsx", str(_("Organisations")), rows)
+        return table_download(
+            request,
+            export,
+            filename="organizzazioni",
+            title=str(_("Organisations")),
+            rows=lambda: queries.organisation_export_rows(organisations),
+        )
     return render(
         request,
         "network/organisation_list.html",
