@@ -251,7 +251,7 @@ def my_export(request):
     if not records:
         messages.info(request, _("We hold no data about you yet."))
         return redirect("referrals:my_data")
-    exports = [services.subject_export(by=request.user, beneficiary=b) for b in records]
+    exports = [services.own_export(by=request.user, beneficiary=b) for b in records]
     data = exports[0] if len(exports) == 1 else {"records": exports}
     response = HttpResponse(
         json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),

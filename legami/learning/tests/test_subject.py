@@ -90,7 +90,7 @@ def test_with_an_account_the_export_holds_only_what_is_certainly_theirs(care, se
     mine_by_account = register(sessions[1], "other.address@example.org", by=citizen)
     register(sessions[2], RECORD_EMAIL)  # maybe theirs, maybe not
 
-    data = referrals.subject_export(by=citizen, beneficiary=person)
+    data = referrals.own_export(by=citizen, beneficiary=person)
 
     assert {r["email"] for r in data["training"]} == {
         mine_by_address.email,
@@ -105,7 +105,7 @@ def test_an_unverified_account_address_proves_nothing(care, sessions):
     person.refresh_from_db()
     EmailAddress.objects.filter(user=citizen, email=ACCOUNT_EMAIL).update(verified=False)
     register(sessions[0], ACCOUNT_EMAIL)
-    assert referrals.subject_export(by=citizen, beneficiary=person)["training"] == []
+    assert referrals.own_export(by=citizen, beneficiary=person)["training"] == []
 
 
 def test_erasure_forgets_every_registration_under_the_persons_addresses(care, sessions):

@@ -49,6 +49,7 @@ from .subject import (
     REFERENCE_MAX,
     ErasureGround,
     access_log_rows,
+    own_export,
     retention_run,
     subject_erase,
     subject_export,
@@ -103,5 +104,6 @@ __all__ = [
     "running_programmes",
     "settings_for",
     "subject_erase",
+    "own_export",
     "subject_export",
 ]

@@ -16,7 +16,7 @@ from legami.core.audit import audit
 from legami.core.models import AuditEvent
 from legami.directory.text import fold
 
-from .. import retention
+from .. import disclosure, retention
 from ..models import (
     HOLDING_PLACE,
     OPEN_STATUSES,
@@ -31,6 +31,7 @@ from ..models import (
     Referral,
     Status,
 )
+from ..permissions import policy
 from .timeline import record_transition
 
 
@@ -40,7 +41,14 @@ def _iso(value):
 
 def subject_export(*, by, beneficiary: Beneficiary) -> dict:
     """Everything Legami holds about the person, readable by them and by a machine (GDPR
-    art. 15 and 20). The export itself is logged."""
+    art. 15 and 20), for the DPO who answers the request. The export itself is logged."""
+    policy.authorize(by, "subject_requests")
+    data = _everything(beneficiary)
+    audit(by=by, action="export", obj=beneficiary, purpose="data-subject access request")
+    return data
+
+
+def _everything(beneficiary: Beneficiary) -> dict:
     referrals = (
         Referral.objects.filter(beneficiary=beneficiary)
         .select_related("referring_organisation", "programme", "comune", "activity_of_interest")
@@ -56,7 +64,7 @@ def subject_export(*, by, beneficiary: Beneficiary) -> dict:
             ),
         )
     )
-    data = {
+    return {
         "person": {
             "pseudonymous_id": str(beneficiary.pseudonym),
             "first_name": beneficiary.first_name,
@@ -150,7 +158,49 @@ def subject_export(*, by, beneficiary: Beneficiary) -> dict:
         **{entry.key: entry.export(beneficiary) for entry in subject_data.registered()},
         "access_log": access_log_of(beneficiary),
     }
+
+
+# What each private text of disclosure.py is called in the export.
+_EXPORTED_TEXTS = {
+    disclosure.REASON: ("reason",),
+    disclosure.RISKS: ("known_risks",),
+    disclosure.WHAT_MATTERS: ("what_matters",),
+    disclosure.GOALS: ("goals", "personal_goals"),
+    disclosure.NOTES: ("notes",),
+    disclosure.WHY: ("closure_reason",),
+}
+
+
+def own_export(*, by, beneficiary: Beneficiary) -> dict:
+    """The citizen's own download (`/invii/miei-dati/dati.json`): what the "my data" page shows
+    them, no more. The private texts follow disclosure.py (what matters and the goals they
+    agreed, not the referrer's reasons, the known risks or the case notes), and the staff are
+    named by role, never by e-mail. The DPO's export (subject_export) stays complete: the page
+    tells the person they may ask the DPO for it."""
+    from legami.core.audit_words import role_label
+
+    policy.authorize(by, "own_data", beneficiary)
+    data = _everything(beneficiary)
     audit(by=by, action="export", obj=beneficiary, purpose="data-subject access request")
+    reads = disclosure.Disclosure(by)
+    referrals = {r.pk: r for r in Referral.objects.filter(beneficiary=beneficiary)}
+    for row in data["referrals"]:
+        readable = reads.texts(referrals[row["id"]])
+        for text, keys in _EXPORTED_TEXTS.items():
+            if text not in readable:
+                for key in keys:
+                    row[key] = [] if isinstance(row.get(key), list) else ""
+        for event in row["timeline"]:
+            event["by"] = ""
+            if disclosure.WHY not in readable:
+                event["note"] = ""
+        for goal in row.get("personal_goals", []):
+            for rating in goal["ratings"]:
+                rating["by"] = ""
+    for consent in data["consents"]:
+        consent["recorded_by"] = ""
+    for event in data["access_log"]:
+        event["who"] = role_label(event["role"])
     return data
 
 

@@ -276,6 +276,36 @@ def test_my_export_downloads_the_persons_data(care, citizen_referral):
     assert AuditEvent.objects.filter(action="export", actor=care["citizen"]).exists()
 
 
+def test_my_export_holds_what_the_page_shows_not_the_staff_s_notes(care, citizen_referral):
+    """The citizen's download follows what they read on "my data": what matters to them, yes;
+    the case notes, known risks and staff e-mails, no (the DPO's export has them all)."""
+    worker = care["link_worker"]
+    services.referral_assign(by=worker, referrals=[citizen_referral], link_worker=worker)
+    services.referral_transition(by=worker, referral=citizen_referral, to="contacted")
+    services.referral_transition(
+        by=worker, referral=citizen_referral, to="assessed", what_matters="Il coro del paese."
+    )
+    services.case_note_add(by=worker, referral=citizen_referral, text="Nota riservata.")
+    audit(by=worker, action="view", obj=citizen_referral, purpose="case detail")
+    body = signed_in(care["citizen"]).get(reverse("referrals:my_export")).content.decode()
+    data = json.loads(body)
+    (row,) = data["referrals"]
+    assert row["what_matters"] == "Il coro del paese."
+    assert row["notes"] == [] and "Nota riservata." not in body
+    assert worker.email not in body
+    assert any(e["who"] == "link worker" for e in data["access_log"])
+    full = services.subject_export(by=care["dpo"], beneficiary=citizen_referral.beneficiary)
+    assert full["referrals"][0]["notes"][0]["text"] == "Nota riservata."
+
+
+def test_only_the_dpo_exports_someone_s_whole_record(care, citizen_referral):
+    from django.core.exceptions import PermissionDenied
+
+    for role in ("citizen", "link_worker", "prescriber"):
+        with pytest.raises(PermissionDenied):
+            services.subject_export(by=care[role], beneficiary=citizen_referral.beneficiary)
+
+
 # --- provider -----------------------------------------------------------------------------------
 def test_inbox_shows_the_minimum_and_contacts_only_with_consent(care):
     enrolment = enrolment_for(care)
