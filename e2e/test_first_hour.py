@@ -20,7 +20,7 @@ from legami.outcomes.views import RESEARCH_COLUMNS as ANSWER_COLUMNS
 from legami.referrals import services
 from legami.referrals.models import Status
 from legami.referrals.tests import conftest as referral_world
-from legami.referrals.views_documents import RESEARCH_COLUMNS as REFERRAL_COLUMNS
+from legami.referrals.views.documents import RESEARCH_COLUMNS as REFERRAL_COLUMNS
 
 care = referral_world.care
 engage = referral_world.engage

@@ -1,8 +1,9 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import api, views, views_manage
+from . import api, views
 from .urls_import import import_urlpatterns
+from .views import manage as views_manage
 
 app_name = "directory"
 

@@ -3,7 +3,8 @@ directory's urls (namespace "directory")."""
 
 from django.urls import path
 
-from . import views_hsds, views_import
+from .views import hsds as views_hsds
+from .views import imports as views_import
 
 import_urlpatterns = [
     path("importa/", views_import.import_upload, name="import_upload"),

@@ -23,11 +23,12 @@ from legami.core.audit import audit, audit_shown
 from legami.core.permissions import PolicyPermission
 from legami.core.roles import LINK_WORKER, effective_role
 
-from . import matching, queries, queries_cases, services
+from . import matching, queries, services
 from .disclosure import Disclosure
 from .forms import ConsentChangeForm
 from .models import Beneficiary, Enrolment, EnrolmentStatus, Referral, ReferralEvent
 from .permissions import policy
+from .queries import cases as queries_cases
 from .serializers import (
     AttendanceLineInputSerializer,
     AttendanceLineSerializer,

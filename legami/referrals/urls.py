@@ -1,13 +1,17 @@
 from django.urls import path
 
-from . import api, views_cases, views_documents, views_identity, views_public
+from . import api
+from .views import cases as views_cases
+from .views import documents as views_documents
+from .views import identity as views_identity
+from .views import public as views_public
 
 app_name = "referrals"
 
 api_urlpatterns = api.router.urls
 
 urlpatterns = [
-    # prescriber and link worker (views_cases)
+    # prescriber and link worker (views/cases.py)
     path("", views_cases.referral_list, name="list"),
     path("nuovo/", views_cases.referral_create, name="create"),
     path("casi/", views_cases.caseload, name="caseload"),
@@ -23,14 +27,14 @@ urlpatterns = [
     path("<int:pk>/obiettivi/rivaluta/", views_cases.goals_rate, name="goals_rate"),
     path("obiettivi/<int:pk>/accantona/", views_cases.goal_remove, name="goal_remove"),
     path("iscrizioni/<int:pk>/ritira/", views_cases.enrolment_withdraw, name="enrolment_withdraw"),
-    # whose record is whose (views_identity)
+    # whose record is whose (views/identity.py)
     path("<int:pk>/doppione/", views_identity.duplicate, name="duplicate"),
     path("<int:pk>/doppione/unisci/", views_identity.duplicate_merge, name="duplicate_merge"),
     path("<int:pk>/doppione/ignora/", views_identity.duplicate_dismiss, name="duplicate_dismiss"),
     path("<int:pk>/account/", views_identity.link_account, name="link_account"),
     path("miei-dati/collega/", views_identity.my_record_link, name="my_record_link"),
     path("miei-dati/collega/codice/", views_identity.my_record_code, name="my_record_code"),
-    # documents (views_documents)
+    # documents (views/documents.py)
     path("<int:pk>/riepilogo.pdf", views_documents.closing_summary, name="summary_pdf"),
     path("dpo/", views_documents.dpo_search, name="dpo"),
     path("dpo/persone/<int:pk>/", views_documents.dpo_person, name="dpo_person"),
@@ -38,7 +42,7 @@ urlpatterns = [
     path("dpo/persone/<int:pk>/dati.pdf", views_documents.dpo_export_pdf, name="dpo_export_pdf"),
     path("dpo/persone/<int:pk>/cancella/", views_documents.dpo_erase, name="dpo_erase"),
     path("ricerca/invii.csv", views_documents.research_csv, name="research_csv"),
-    # citizen, provider, territory admin (views_public)
+    # citizen, provider, territory admin (views/public.py)
     path("autosegnalazione/", views_public.self_refer, name="self_refer"),
     path("autosegnalazione/inviata/", views_public.self_refer_done, name="self_refer_done"),
     path("miei-dati/", views_public.my_data, name="my_data"),

@@ -24,7 +24,7 @@ from legami.outcomes.tests.test_builder import _answer, _build
 from legami.referrals import services
 from legami.referrals.models import Beneficiary
 from legami.referrals.services.people import identity_hash
-from legami.referrals.services_public import self_referral_create
+from legami.referrals.services.public import self_referral_create
 from legami.referrals.tests.conftest import _english  # noqa: F401 - pages in English
 
 pytestmark = pytest.mark.django_db

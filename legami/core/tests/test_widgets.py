@@ -11,7 +11,7 @@ from django.utils import translation
 
 import legami
 from legami.core import widgets
-from legami.referrals.forms_public import AttendanceForm
+from legami.referrals.forms.public import AttendanceForm
 
 
 def _project_forms():

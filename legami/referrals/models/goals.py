@@ -43,7 +43,7 @@ class Goal(models.Model):
     def is_active(self) -> bool:
         return self.archived_at is None
 
-    # The three below read the prefetched ratings (queries_cases.goals_of orders them).
+    # The three below read the prefetched ratings (queries/cases.py goals_of orders them).
     @property
     def first_rating(self):
         ratings = list(self.ratings.all())

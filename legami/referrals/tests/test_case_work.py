@@ -93,7 +93,7 @@ def test_the_prescriber_chooses_the_programme_and_a_refused_one_says_why(care, p
 
 
 def test_a_referral_counts_in_the_districts_default_programme(care, programmes):
-    from legami.referrals.services_settings import referral_settings_save
+    from legami.referrals.services.settings import referral_settings_save
 
     admin = care["territory_admin"]
     with pytest.raises(ValidationError) as refused:

@@ -98,7 +98,7 @@ def test_closing_summary_for_the_referrer_holds_the_minimum(care, rendered):
 
 def test_closing_summary_counts_sessions_and_link_worker_copy_has_the_plan(care, rendered):
     from legami.referrals import queries
-    from legami.referrals.views_documents import summary_context
+    from legami.referrals.views.documents import summary_context
 
     referral = closed_with_activity(care)
     context = summary_context(

@@ -16,8 +16,9 @@ from django.utils.html import escape
 from legami.core import pdf
 from legami.core.errors import Refusal
 from legami.core.models import AuditEvent
-from legami.referrals import queries_cases, services
+from legami.referrals import services
 from legami.referrals.models import Goal, GoalRating
+from legami.referrals.queries import cases as queries_cases
 
 from .conftest import engage
 

@@ -80,7 +80,7 @@ def test_a_bad_or_unpublished_activity_id_is_ignored_without_a_word(care, client
 def test_the_service_leaves_out_an_activity_unpublished_meanwhile(care):
     from django.contrib.auth.models import AnonymousUser
 
-    from legami.referrals.services_public import self_referral_create
+    from legami.referrals.services.public import self_referral_create
 
     from .conftest import person_data
 

@@ -524,7 +524,7 @@ def test_bad_settings_are_field_errors_and_nothing_is_saved(care, overrides, fie
 def test_settings_service_refuses_out_of_scope_and_bad_weights(care):
     from django.core.exceptions import PermissionDenied, ValidationError
 
-    from legami.referrals.services_settings import referral_settings_save
+    from legami.referrals.services.settings import referral_settings_save
 
     with pytest.raises(PermissionDenied):
         referral_settings_save(

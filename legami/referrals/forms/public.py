@@ -14,10 +14,16 @@ from legami.directory.models import Taxonomy, TaxonomyTerm
 from legami.directory.queries import published_activities
 from legami.territory.forms import ComuneField
 
-from .consent import CONSENT_TEXTS, REQUIRED
-from .models import WALK_INS_MAX, AttendanceStatus, ConsentPurpose, ContactChannel, ReferralSettings
-from .services.lifecycle import running_programmes
-from .services_settings import SETTINGS_FIELDS
+from ..consent import CONSENT_TEXTS, REQUIRED
+from ..models import (
+    WALK_INS_MAX,
+    AttendanceStatus,
+    ConsentPurpose,
+    ContactChannel,
+    ReferralSettings,
+)
+from ..services.lifecycle import running_programmes
+from ..services.settings import SETTINGS_FIELDS
 
 SELF_CONTACT_CHOICES = [
     (ContactChannel.PHONE, _("By phone")),

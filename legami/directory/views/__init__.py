@@ -17,10 +17,10 @@ from legami.core.geo import distance_km
 from legami.core.permissions import permission_required
 from legami.core.spreadsheets import table_download
 
-from . import queries, recurrence, services
-from .forms import ActivitySearchForm
-from .models import Activity, Taxonomy
-from .permissions import policy
+from .. import queries, recurrence, services
+from ..forms import ActivitySearchForm
+from ..models import Activity, Taxonomy
+from ..permissions import policy
 
 PAGE_SIZE = 20
 COUNT_CAP = 1000

@@ -9,9 +9,9 @@ from legami.core.roles import LINK_WORKER, effective_role
 from legami.network.models import Programme
 from legami.territory.queries import comuni_in_scope
 
-from . import queries
-from .models import Beneficiary, CaseNote, Goal, GoalRating, Referral
-from .services.identity import MERGEABLE_FIELDS
+from .. import queries
+from ..models import Beneficiary, CaseNote, Goal, GoalRating, Referral
+from ..services.identity import MERGEABLE_FIELDS
 
 
 def caseload_filter_choices(user) -> dict:

@@ -25,7 +25,7 @@ from legami.core.views_helpers import id_param
 from legami.directory.models import Activity
 from legami.territory.models import Comune
 
-from .models import (
+from ..models import (
     ENDED_STATUSES,
     HOLDING_PLACE,
     OPEN_STATUSES,
@@ -39,9 +39,9 @@ from .models import (
     ReferralEvent,
     Status,
 )
-from .permissions import policy
-from .services.enrolment import register_enrolments
-from .services.people import normalise_person_tax_code
+from ..permissions import policy
+from ..services.enrolment import register_enrolments
+from ..services.people import normalise_person_tax_code
 
 CASELOAD_VIEWS = ("mine", "unassigned", "all")
 # Open cases first (an ended path stays reachable, below the work still to do), then the late

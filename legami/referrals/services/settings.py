@@ -9,9 +9,9 @@ from legami.core.audit import audit, changed_fields
 from legami.territory.models import District
 from legami.territory.queries import district_in_scope
 
-from .models import ReferralSettings
-from .permissions import policy
-from .services.lifecycle import running_programmes
+from ..models import ReferralSettings
+from ..permissions import policy
+from .lifecycle import running_programmes
 
 SETTINGS_FIELDS = (
     "first_contact_working_days",

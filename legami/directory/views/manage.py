@@ -15,8 +15,8 @@ from legami.network.models import Organisation
 from legami.territory.models import Comune
 from legami.territory.queries import comuni_in_scope
 
-from . import queries, queries_coverage, services
-from .forms import (
+from .. import queries, services
+from ..forms import (
     ActivityForm,
     ConfirmForm,
     CostOptionForm,
@@ -26,9 +26,10 @@ from .forms import (
     StatusForm,
     TermForm,
 )
-from .models import Activity, ActivityStatus, CostOption, Place, Schedule, Taxonomy, TaxonomyTerm
-from .permissions import policy
-from .scopes import editable_organisations
+from ..models import Activity, ActivityStatus, CostOption, Place, Schedule, Taxonomy, TaxonomyTerm
+from ..permissions import policy
+from ..queries import needs as queries_coverage
+from ..scopes import editable_organisations
 
 
 def _form_page(request, form, *, title, cancel_url, submit_label=None, intro=""):

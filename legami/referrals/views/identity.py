@@ -15,12 +15,13 @@ from legami.core import ratelimit
 from legami.core.audit import audit
 from legami.core.permissions import permission_required
 
-from . import queries, queries_cases, services
-from .disclosure import Disclosure
-from .forms import LinkAccountForm, MergeForm
-from .forms_public import AccountLinkCodeForm, AccountLinkRequestForm
-from .models import Beneficiary, Referral
-from .permissions import policy
+from .. import queries, services
+from ..disclosure import Disclosure
+from ..forms import LinkAccountForm, MergeForm
+from ..forms.public import AccountLinkCodeForm, AccountLinkRequestForm
+from ..models import Beneficiary, Referral
+from ..permissions import policy
+from ..queries import cases as queries_cases
 
 LINK_ASKS = 5  # code requests per connection per hour
 LINK_TRIES = 20  # codes typed per connection per hour (each code also allows only 5)

@@ -24,9 +24,9 @@ from legami.core.permissions import permission_required
 from legami.core.spreadsheets import csv_lines
 from legami.core.views_helpers import add_service_errors
 
-from . import queries, queries_cases, research, services
-from .disclosure import GOALS, WHAT_MATTERS, WHY, Disclosure
-from .models import (
+from .. import queries, research, services
+from ..disclosure import GOALS, WHAT_MATTERS, WHY, Disclosure
+from ..models import (
     ENDED_STATUSES,
     Beneficiary,
     Consent,
@@ -34,7 +34,8 @@ from .models import (
     Referral,
     Status,
 )
-from .permissions import policy
+from ..permissions import policy
+from ..queries import cases as queries_cases
 
 ACCESS_LOG_SHOWN = 50
 

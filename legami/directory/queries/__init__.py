@@ -30,10 +30,10 @@ from legami.core.geo import KM_PER_DEGREE_LATITUDE, KM_PER_DEGREE_LONGITUDE_AT_E
 from legami.territory.models import Comune
 from legami.territory.queries import close_comune_name
 
-from . import recurrence, text
-from .models import Activity, ActivityStatus, Place, Schedule, Taxonomy, TaxonomyTerm
-from .scopes import activities_editable, activities_in_territory, places_editable
-from .services import REVERIFY_AFTER, VOCABULARY_VERSION_KEY
+from .. import recurrence, text
+from ..models import Activity, ActivityStatus, Place, Schedule, Taxonomy, TaxonomyTerm
+from ..scopes import activities_editable, activities_in_territory, places_editable
+from ..services import REVERIFY_AFTER, VOCABULARY_VERSION_KEY
 
 TIME_BANDS = {
     "morning": (time(0, 0), time(11, 59, 59)),
@@ -430,7 +430,7 @@ SEARCH_EXPORT_LIMIT = 5000
 
 
 def _days(schedules) -> str:
-    from .forms import WEEKDAY_CHOICES  # forms imports this module
+    from ..forms import WEEKDAY_CHOICES  # forms imports this module
 
     codes = set()
     for schedule in schedules:

@@ -30,10 +30,10 @@ from legami.core.permissions import permission_required
 from legami.territory.forms import ComuneField
 from legami.territory.models import Comune
 
-from .hsds.exporter import export_directory
-from .hsds.importer import LABELS, import_path
-from .permissions import policy
-from .uploads import PendingUpload
+from ..hsds.exporter import export_directory
+from ..hsds.importer import LABELS, import_path
+from ..permissions import policy
+from ..uploads import PendingUpload
 
 MAX_BYTES = 20 * 1024 * 1024
 # An archive is unpacked only within these bounds: a ZIP of a few KB can claim gigabytes.

@@ -14,10 +14,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from legami.core.permissions import permission_required
 
-from .permissions import policy
-from .spreadsheet import reader, template
-from .spreadsheet.importer import ImportReport, import_activities
-from .uploads import PendingUpload
+from ..permissions import policy
+from ..spreadsheet import reader, template
+from ..spreadsheet.importer import ImportReport, import_activities
+from ..uploads import PendingUpload
 
 SESSION_KEY = "directory_import"
 MAX_PROBLEMS_SHOWN = 200

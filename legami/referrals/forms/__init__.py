@@ -11,10 +11,10 @@ from legami.directory.models import Taxonomy, TaxonomyTerm
 from legami.network.models import Programme
 from legami.territory.forms import ComuneField
 
-from .consent import CONSENT_ACTIONS, CONSENT_TEXTS, REQUIRED
-from .models import ConsentPurpose, ContactChannel, Gender, Status, Urgency
-from .services.identity import MERGEABLE_FIELDS
-from .services.lifecycle import programmes_for, running_programmes
+from ..consent import CONSENT_ACTIONS, CONSENT_TEXTS, REQUIRED
+from ..models import ConsentPurpose, ContactChannel, Gender, Status, Urgency
+from ..services.identity import MERGEABLE_FIELDS
+from ..services.lifecycle import programmes_for, running_programmes
 
 PART_OF_DAY_CHOICES = [
     ("morning", _("Morning")),

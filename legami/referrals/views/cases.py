@@ -29,10 +29,10 @@ from legami.core.views_helpers import (
 from legami.directory.models import Activity
 from legami.territory.text import described
 
-from . import matching, queries, queries_cases, services
-from .consent import CONSENT_TEXTS, GIVE, REQUIRED
-from .disclosure import GOALS, Disclosure
-from .forms import (
+from .. import matching, queries, services
+from ..consent import CONSENT_TEXTS, GIVE, REQUIRED
+from ..disclosure import GOALS, Disclosure
+from ..forms import (
     PART_OF_DAY_CHOICES,
     WEEKDAY_CHOICES,
     ConsentChangeForm,
@@ -42,7 +42,7 @@ from .forms import (
     TransitionForm,
     consent_field_name,
 )
-from .models import (
+from ..models import (
     ENDED_STATUSES,
     MAX_ACTIVE_GOALS,
     ConsentPurpose,
@@ -52,10 +52,11 @@ from .models import (
     Referral,
     Status,
 )
-from .permissions import policy
-from .scopes import member_organisations
-from .services.enrolment import CAN_ENROL
-from .services.timeline import NEEDS_REASON
+from ..permissions import policy
+from ..queries import cases as queries_cases
+from ..scopes import member_organisations
+from ..services.enrolment import CAN_ENROL
+from ..services.timeline import NEEDS_REASON
 
 
 def _error_text(error: ValidationError) -> str:

@@ -12,7 +12,7 @@ from legami.core.modules import metric
 from legami.territory.models import Comune
 from legami.territory.text import KIND, minutes, remoteness_rank
 
-from .models import Activity, ActivityStatus, TaxonomyTerm
+from ..models import Activity, ActivityStatus, TaxonomyTerm
 
 # The referrals module's count of people per (comune, need); see referrals/demand.py.
 NEED_DEMAND = "need_demand"

@@ -4,9 +4,9 @@ from django.db import transaction
 
 from legami.directory.queries import published_activities
 
-from .models import Referral
-from .permissions import policy
-from .services import referral_create
+from ..models import Referral
+from ..permissions import policy
+from .lifecycle import referral_create
 
 
 @transaction.atomic

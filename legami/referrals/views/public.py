@@ -25,11 +25,11 @@ from legami.directory import queries as directory
 from legami.territory.models import District
 from legami.territory.queries import district_in_scope
 
-from . import queries, queries_cases, services
-from .consent import CONSENT_TEXTS, REQUIRED, WITHDRAW
-from .disclosure import Disclosure
-from .forms import ConsentChangeForm
-from .forms_public import (
+from .. import queries, services
+from ..consent import CONSENT_TEXTS, REQUIRED, WITHDRAW
+from ..disclosure import Disclosure
+from ..forms import ConsentChangeForm
+from ..forms.public import (
     AttendanceForm,
     ReferralSettingsForm,
     RegisterDateForm,
@@ -37,10 +37,11 @@ from .forms_public import (
     RespondForm,
     SelfReferralForm,
 )
-from .models import ConsentPurpose, EnrolmentStatus, ReferralSettings, Status
-from .permissions import policy
-from .services_public import self_referral_create
-from .services_settings import SETTINGS_FIELDS, referral_settings_save
+from ..models import ConsentPurpose, EnrolmentStatus, ReferralSettings, Status
+from ..permissions import policy
+from ..queries import cases as queries_cases
+from ..services.public import self_referral_create
+from ..services.settings import SETTINGS_FIELDS, referral_settings_save
 
 # --- self-referral ------------------------------------------------------------------------------
 SELF_REFER_LIMIT = 5  # requests sent per address per hour
