@@ -60,6 +60,13 @@ class PendingUpload:
         path = import_directory() / f"{token}.upload"
         return path if path.is_file() else None
 
+    def hand_over(self, request) -> str | None:
+        """Forget the upload in the session but keep its file, for the task worker that will
+        import it (and delete it); returns its token."""
+        token = (self.pending(request) or {}).get("token")
+        request.session.pop(self.session_key, None)
+        return token
+
     def discard(self, request) -> None:
         path = self.file(self.pending(request))
         if path is not None:

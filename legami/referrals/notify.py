@@ -17,7 +17,7 @@ def notify(users, subject: str, url_name: str, *args) -> None:
     )
     for user in recipients:
         enqueue_templated_email(
-            "referrals/emails/update",
+            "core/emails/notice",
             [user],
             {"subject": subject, "url": settings.SITE_URL + url},
             language=user.preferred_language,

@@ -43,15 +43,15 @@ def test_each_retry_waits_longer_than_the_last():
 def test_a_queued_email_takes_records_not_addresses_or_loose_values(db, database_tasks):
     user = make_user(roles.LINK_WORKER)
     with pytest.raises(TypeError, match="never bare addresses"):
-        enqueue_templated_email("referrals/emails/update", [user.email], {})
+        enqueue_templated_email("core/emails/notice", [user.email], {})
     with pytest.raises(TypeError, match="not <class 'datetime.date'>"):
-        enqueue_templated_email("referrals/emails/update", [user], {"when": date(2026, 1, 1)})
+        enqueue_templated_email("core/emails/notice", [user], {"when": date(2026, 1, 1)})
     assert not DBTaskResult.objects.exists()
 
 
 def test_a_recipient_gone_before_the_worker_runs_is_sent_nothing(db, database_tasks):
     user = make_user(roles.CITIZEN)
-    enqueue_templated_email("referrals/emails/update", [user], {"subject": "x", "url": "/"})
+    enqueue_templated_email("core/emails/notice", [user], {"subject": "x", "url": "/"})
     user.delete()
     run_worker()
     result = DBTaskResult.objects.get()

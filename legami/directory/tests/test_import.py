@@ -848,3 +848,31 @@ def test_cell_readers_accept_what_offices_type():
     ]:
         with pytest.raises(columns.CellError):
             reader_function(value)
+
+
+def test_a_large_import_is_done_by_the_task_worker_and_the_person_told(
+    client_for, world, personas, imports_dir, settings, database_tasks
+):
+    """From LEGAMI_IMPORT_QUEUED_FROM activities (2,000 in production; 2 here) the confirmed
+    import is a task: the page answers at once, nothing is written until the worker runs it,
+    then everything is, and the person finds a notification and an e-mail."""
+    from django.core import mail
+    from django_tasks_db.models import DBTaskResult
+
+    from legami.core.models import Notification
+    from legami.core.tests.outbox import run_worker
+
+    settings.LEGAMI_IMPORT_QUEUED_FROM = 2
+    client = client_for("provider")
+    _upload(client, xlsx([good_row(), good_row(name="Altro")]))
+    done = client.post(reverse("directory:import_confirm"), follow=True)
+    assert "has started" in done.content.decode()
+    assert not Activity.objects.filter(name="Altro").exists()
+    queued = DBTaskResult.objects.filter(task_path="legami.directory.tasks.import_spreadsheet")
+    assert queued.count() == 1
+    run_worker()
+    assert Activity.objects.filter(name__in=["Coro del giovedì", "Altro"]).count() == 2
+    assert not list(imports_dir.glob("*.upload"))
+    note = Notification.objects.get(user=personas["provider"])
+    assert "2 attività importate" in note.subject  # in the person's language
+    assert any("2 attività importate" in m.subject for m in mail.outbox)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from legami.core.permissions import permission_required
 
+from .. import tasks
 from ..permissions import policy
 from ..spreadsheet import reader, template
 from ..spreadsheet.importer import ImportReport, import_activities
@@ -105,6 +106,23 @@ def _commit(request, pending):
     if path is None:
         UPLOAD.discard(request)
         messages.error(request, _("No file is waiting to be imported: upload it again."))
+        return redirect("directory:import_upload")
+    checked = ImportReport.from_dict(pending["report"])
+    if checked.activities >= tasks.queued_from():
+        # Thousands of rows: the task worker writes them, and tells the person when done.
+        policy.authorize(request.user, "import")
+        token = UPLOAD.hand_over(request)
+        user_id, filename = request.user.pk, pending["filename"]
+        # The task's row is written now; the worker finds the file the preview kept.
+        tasks.import_spreadsheet.enqueue(user_id=user_id, token=token, filename=filename)
+        messages.info(
+            request,
+            _(
+                "The import of %(count)s activities has started: you will find a notification "
+                "in Legami, and an e-mail, when it is done."
+            )
+            % {"count": checked.activities},
+        )
         return redirect("directory:import_upload")
     report = import_activities(
         by=request.user, file=path, filename=pending["filename"], dry_run=False
