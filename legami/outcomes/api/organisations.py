@@ -14,7 +14,7 @@ from legami.core.views_helpers import id_param
 from legami.network.models import Organisation, Programme
 
 from ..models import Purpose
-from ..models.indicators import Indicator
+from ..models.indicators import Indicator, IndicatorState
 from ..models.surveys import Survey
 from ..permissions import policy
 from ..queries import indicators as queries_indicators
@@ -142,8 +142,9 @@ class IndicatorSerializer(serializers.Serializer):
     current = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
     as_of = serializers.DateField(allow_null=True)
     progress = serializers.FloatField(allow_null=True)
-    state = serializers.CharField(
-        help_text=f"reached, on_track, behind, no_data, or hidden (fewer than {SMALL_CELL} people)"
+    state = serializers.ChoiceField(
+        choices=IndicatorState.choices,
+        help_text=f"Where the indicator stands; hidden: fewer than {SMALL_CELL} people",
     )
 
 

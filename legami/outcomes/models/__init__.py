@@ -496,6 +496,6 @@ class SelfCompletionLink(models.Model):
 
 
 from .evidence import Code, Evidence, EvidenceKind  # noqa: E402, F401
-from .indicators import Indicator, IndicatorReading, Metric  # noqa: E402, F401
+from .indicators import Indicator, IndicatorReading, IndicatorState, Metric  # noqa: E402, F401
 from .sroi import QuantitySource, SroiAnalysis, SroiOutcome  # noqa: E402, F401
 from .surveys import Survey, SurveyAnswer, SurveyResponse  # noqa: E402, F401

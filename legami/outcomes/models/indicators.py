@@ -20,6 +20,17 @@ class Area(models.TextChoices):
     OTHER = "other", _("other")
 
 
+class IndicatorState(models.TextChoices):
+    """Where an indicator stands against its target today (queries.indicators.indicator_status):
+    the one list of states and their words, for the pages, the PDF report and the API."""
+
+    REACHED = "reached", _("target reached")
+    ON_TRACK = "on_track", _("on track")
+    BEHIND = "behind", _("behind schedule")
+    NO_DATA = "no_data", _("no value yet")
+    HIDDEN = "hidden", _("too few people to show")
+
+
 class Metric(models.TextChoices):
     MANUAL = "manual", _("recorded by hand")
     NEW_TIES = "new_ties", _("new ties between organisations since the programme began")

@@ -14,7 +14,7 @@ from legami.network.models import Programme, ProgrammePartner, Relationship
 from legami.referrals.models import Beneficiary, Enrolment
 
 from ..models import Purpose
-from ..models.indicators import Indicator, Metric
+from ..models.indicators import Indicator, IndicatorState, Metric
 from ..models.surveys import SurveyResponse
 from ..services import TAKING_PART
 
@@ -93,14 +93,16 @@ def indicator_status(indicator: Indicator, programme: Programme, today: date | N
     total_days = (indicator.target_date - programme.start_date).days
     elapsed = (min(today, indicator.target_date) - programme.start_date).days
     expected = max(0.0, min(1.0, elapsed / total_days)) if total_days > 0 else 1.0
-    if progress is None:
-        state = "no_data"
+    if hidden:
+        state = IndicatorState.HIDDEN
+    elif progress is None:
+        state = IndicatorState.NO_DATA
     elif progress >= 1:
-        state = "reached"
+        state = IndicatorState.REACHED
     elif progress >= expected:
-        state = "on_track"
+        state = IndicatorState.ON_TRACK
     else:
-        state = "behind"
+        state = IndicatorState.BEHIND
     return {
         "indicator": indicator,
         "current": None if hidden else current,
@@ -108,7 +110,8 @@ def indicator_status(indicator: Indicator, programme: Programme, today: date | N
         "as_of": as_of,
         "progress": None if hidden or progress is None else max(0.0, min(1.0, progress)),
         "expected": expected,
-        "state": "hidden" if hidden else state,
+        "state": state.value,
+        "state_label": state.label,
     }
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from legami.accounts.models import User
 from legami.core.audit import audit, audit_shown
+from legami.core.errors import Refusal
 from legami.core.roles import PROVIDER
 from legami.directory import queries as directory
 from legami.directory.models import Activity, ActivityStatus
@@ -134,11 +135,9 @@ def enrolment_respond(*, by, enrolment: Enrolment, accept: bool, reason: str = "
     policy.authorize(by, "respond", enrolment)
     enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
     if enrolment.status != EnrolmentStatus.PENDING:
-        raise ValidationError(
-            {
-                "status": _("This referral has already been answered (%(status)s).")
-                % {"status": EnrolmentStatus(enrolment.status).label}
-            }
+        raise Refusal(
+            _("This referral has already been answered (%(status)s).")
+            % {"status": EnrolmentStatus(enrolment.status).label}
         )
     reason = (reason or "").strip()
     if not accept and not reason:
@@ -170,7 +169,7 @@ def enrolment_withdraw(*, by, enrolment: Enrolment, reason: str = "") -> Enrolme
     policy.authorize(by, "work", enrolment.referral)
     enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
     if enrolment.status not in HOLDING_PLACE:
-        raise ValidationError({"status": _("This enrolment is no longer active.")})
+        raise Refusal(_("This enrolment is no longer active."))
     enrolment.status = EnrolmentStatus.WITHDRAWN
     enrolment.decline_reason = (reason or "").strip()[:200]
     enrolment.save(update_fields=["status", "decline_reason"])

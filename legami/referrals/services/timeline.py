@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from legami.core.audit import audit
+from legami.core.errors import Refusal
 
 from ..models import (
     ENDED_STATUSES,
@@ -35,14 +36,11 @@ def check_transition(referral: Referral, to: str) -> None:
     if to not in Status.values:
         raise ValidationError({"status": _("Unknown status.")})
     if to not in allowed_next(referral):
-        raise ValidationError(
-            {
-                "status": _("A referral that is “%(current)s” cannot become “%(next)s”.")
-                % {
-                    "current": Status(referral.status).label,
-                    "next": Status(to).label,
-                }
-            }
+        # Well formed and allowed to this person, but the case is not there (moved meanwhile,
+        # in another tab or by a colleague): a refusal, not a wrong field.
+        raise Refusal(
+            _("A referral that is “%(current)s” cannot become “%(next)s”.")
+            % {"current": Status(referral.status).label, "next": Status(to).label}
         )
 
 

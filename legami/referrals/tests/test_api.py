@@ -216,13 +216,15 @@ def test_link_worker_takes_a_referral_through_its_lifecycle(care):
     assert [r["id"] for r in mine] == [referral.pk]
 
 
-def test_forbidden_transition_is_a_400_and_changes_nothing(care):
+def test_forbidden_transition_is_a_409_and_changes_nothing(care):
+    """A step the lifecycle does not allow from where the case is now is a conflict with its
+    state (409, saying why), not a wrong field; a missing reason is a wrong field (400)."""
     referral = engage(care)
     client = signed_in(care["link_worker"])
     events = referral.events.count()
     response = post(client, f"{REFERRALS}{referral.pk}/transition/", {"to": "completed"})
-    assert response.status_code == 400
-    assert "cannot become" in response.json()["to"][0]
+    assert response.status_code == 409
+    assert "cannot become" in response.json()["detail"]
     response = post(client, f"{REFERRALS}{referral.pk}/transition/", {"to": "closed"})
     assert response.status_code == 400 and "reason" in response.json()
     referral.refresh_from_db()
@@ -382,7 +384,7 @@ def test_provider_answers_and_keeps_the_register(care, client_for):
     response = post(client, f"{url}respond/", {"accept": True})
     assert response.status_code == 200 and response.json()["status"] == "accepted"
     again = post(client, f"{url}respond/", {"accept": True})
-    assert again.status_code == 400
+    assert again.status_code == 409  # answered already: the state, not the request, refuses
     future = (timezone.localdate() + timedelta(days=3)).isoformat()
     response = post(client, f"{url}attendance/", {"session_date": future, "present": True})
     assert response.status_code == 400 and "session_date" in response.json()

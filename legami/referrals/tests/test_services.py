@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from legami.conftest import make_user
+from legami.core.errors import Refusal
 from legami.core.models import AuditEvent, Notification
 from legami.directory import services as directory
 from legami.referrals import services
@@ -174,7 +175,7 @@ def test_unassigned_referral_cannot_be_closed(care):
 @pytest.mark.parametrize(
     ("to", "extra", "field"),
     [
-        ("plan_agreed", {}, "status"),  # skips the conversation
+        ("plan_agreed", {}, None),  # skips the conversation: the case's state refuses it
         ("closed", {}, "reason"),  # closing needs a reason
         ("nonsense", {}, "status"),
     ],
@@ -184,9 +185,12 @@ def test_forbidden_transitions_change_nothing(care, to, extra, field):
     referral = care["referral"]
     services.referral_assign(by=worker, referrals=[referral], link_worker=worker)
     events = ReferralEvent.objects.count()
-    with pytest.raises(ValidationError) as error:
+    with pytest.raises(ValidationError if field else Refusal) as error:
         services.referral_transition(by=worker, referral=referral, to=to, **extra)
-    assert field in error.value.message_dict
+    if field:
+        assert field in error.value.message_dict
+    else:
+        assert "cannot become" in error.value.message
     referral.refresh_from_db()
     assert referral.status == "received"
     assert ReferralEvent.objects.count() == events
@@ -196,7 +200,7 @@ def test_ended_referral_goes_nowhere(care):
     referral = engage(care)
     worker = care["link_worker"]
     services.referral_transition(by=worker, referral=referral, to="declined", reason="Non vuole")
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refusal):
         services.referral_transition(by=worker, referral=referral, to="contacted")
     with pytest.raises(ValidationError):
         services.referral_assign(by=worker, referrals=[referral], link_worker=worker)
